@@ -31,4 +31,28 @@ public class ApiException extends RuntimeException {
     public static ApiException ticketNotFound() {
         return new ApiException(ErrorCode.TICKET_NOT_FOUND, "Ticket not found");
     }
+
+    /** Returns the single error for every token problem, so a client cannot tell the causes apart. */
+    public static ApiException unauthorized() {
+        return new ApiException(ErrorCode.UNAUTHORIZED, "unauthorized");
+    }
+
+    public static ApiException forbidden(String clientMessage) {
+        return new ApiException(ErrorCode.FORBIDDEN, clientMessage);
+    }
+
+    public static ApiException conflict(String clientMessage) {
+        return new ApiException(ErrorCode.CONFLICT, clientMessage);
+    }
+
+    public static ApiException overloaded(String clientMessage) {
+        return new ApiException(ErrorCode.OVERLOADED, clientMessage);
+    }
+
+    /** Returns the contract's error for content longer than {@code maxCodePoints} Unicode code points. */
+    public static ApiException messageTooLong(int maxCodePoints) {
+        return new ApiException(
+                ErrorCode.MESSAGE_TOO_LONG,
+                "Message too long (max " + maxCodePoints + " characters)");
+    }
 }
