@@ -46,7 +46,8 @@ final class EngineIoCodec {
 
     private static EnginePacket decodePayloadPacket(String text) {
         if (!text.isEmpty() && text.charAt(0) == 'b') {
-            return EnginePacket.message(Base64.getDecoder().decode(text.substring(1)));
+            // The MIME decoder skips line breaks: the official Java client ends its base64 with a newline.
+            return EnginePacket.message(Base64.getMimeDecoder().decode(text.substring(1)));
         }
         return decodeText(text);
     }

@@ -187,6 +187,7 @@ public final class EngineIoSession {
     // ---- polling requests, called on the session's event loop
 
     void handlePoll(ChannelHandlerContext ctx, boolean keepAlive) {
+        log.trace("poll received sid={} state={}", id, state);
         if (state == State.CLOSED || webSocket != null) {
             PollingResponses.sendError(ctx, keepAlive, EngineIoError.BAD_REQUEST);
             return;
@@ -198,9 +199,14 @@ public final class EngineIoSession {
             return;
         }
         if (state == State.CLOSING) {
-            enqueue(EnginePacket.CLOSE);
-            PollingResponses.sendText(ctx, keepAlive, drainPollQueue());
-            release("forced server close", false);
+            // The queued packets and the CLOSE go in separate responses: the official JavaScript client handles
+            // a CLOSE at once but defers Socket.IO packets, so in one payload the DISCONNECT would arrive too late.
+            if (hasQueuedPackets()) {
+                PollingResponses.sendText(ctx, keepAlive, drainPollQueue());
+            } else {
+                PollingResponses.sendText(ctx, keepAlive, EngineIoCodec.encodeText(EnginePacket.CLOSE));
+                release("forced server close", false);
+            }
             return;
         }
 
@@ -213,6 +219,13 @@ public final class EngineIoSession {
     }
 
     void handlePost(ChannelHandlerContext ctx, String body, boolean keepAlive) {
+        if (state == State.CLOSING) {
+            PollingResponses.sendOk(ctx, keepAlive);
+            if (body.startsWith("1") || body.contains(EngineIoCodec.SEPARATOR + "1")) {
+                release("forced server close", false);
+            }
+            return;
+        }
         if (state != State.OPEN || webSocket != null) {
             PollingResponses.sendError(ctx, keepAlive, EngineIoError.BAD_REQUEST);
             return;
@@ -258,6 +271,7 @@ public final class EngineIoSession {
         ctx.channel().closeFuture().removeListener(pendingPollCloseListener);
         pendingPoll = null;
         pendingPollCloseListener = null;
+        log.trace("poll answered sid={} chars={}", id, body.length());
         PollingResponses.sendText(ctx, pendingPollKeepAlive, body);
     }
 
