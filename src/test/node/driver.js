@@ -25,8 +25,11 @@ function report(message) {
 }
 
 function toJson(value) {
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-    return { _binary: Buffer.from(value.buffer ? value.buffer : value).toString("base64") };
+  if (ArrayBuffer.isView(value)) {
+    return { _binary: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  }
+  if (value instanceof ArrayBuffer) {
+    return { _binary: Buffer.from(value).toString("base64") };
   }
   if (Array.isArray(value)) {
     return value.map(toJson);
