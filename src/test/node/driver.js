@@ -12,8 +12,8 @@
 // Reports (every report has "type" and "id"):
 //   connect {sid, transport}, connect_error {message, data}, disconnect {reason}, event {event, args, ackable},
 //   ack {seq, args}, upgrade {transport}, error {message}
-// An event whose last argument is a callback is answered with the arguments set by ack-reply, by default
-// {"ok":true,"echo":args}, so the server's emitWithAck always gets an answer.
+// When the server requests an acknowledgement, the client sends the arguments set by ack-reply, by default
+// {"ok":true,"echo":args}, so the server's emitWithAck always gets a response.
 const { io } = require("socket.io-client");
 const readline = require("readline");
 

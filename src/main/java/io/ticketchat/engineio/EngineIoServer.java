@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * them, and hands each new session to its {@link EngineIoListener}.
  *
  * <p>Owns the map of open sessions. A session enters it at its handshake and leaves it on every kind of close, so
- * the map holds exactly the sessions whose transport is open or still draining. Safe from any thread.
+ * the map contains exactly the sessions whose transport is open or still draining. Safe from any thread.
  */
 public final class EngineIoServer {
     private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
@@ -156,8 +156,8 @@ public final class EngineIoServer {
     }
 
     private void upgradeSession(ChannelHandlerContext ctx, FullHttpRequest request, EngineIoSession session) {
-        // The reference server completes the WebSocket handshake before it refuses a second upgrade, so the
-        // client sees a close rather than an HTTP error; the session does the same in attachUpgradeCandidate.
+        // The reference server completes the WebSocket handshake before it rejects a second upgrade, so the
+        // client sees a close and not an HTTP error. The session closes such a WebSocket in attachUpgradeCandidate.
         WebSocketTransportHandler transport = handshakeWebSocket(ctx, request);
         if (transport != null) {
             transport.bind(session);

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * is read and written on that loop only. Requests and frames arriving on other loops hop to it; the public methods
  * may be called from any thread.
  *
- * <p>Bounds: the polling queue holds at most {@link EngineIoOptions#maxQueuedBytes()} bytes, and a WebSocket at
+ * <p>Bounds: the polling queue contains at most {@link EngineIoOptions#maxQueuedBytes()} bytes, and a WebSocket at
  * most the channel's high water mark (set to the same bound by the HTTP server); past either the session closes.
  * At most one poll request and one upgrading WebSocket are held. There is one heartbeat timer, one upgrade timer
  * and one close timer at a time.
@@ -105,7 +105,7 @@ public final class EngineIoSession {
         return eventLoop;
     }
 
-    /** Returns {@code websocket} or {@code polling}; read it on the session's event loop for an exact answer. */
+    /** Returns {@code websocket} or {@code polling}; called off the session's event loop it may lag an upgrade. */
     public String transportName() {
         return webSocket != null ? "websocket" : "polling";
     }
@@ -271,7 +271,7 @@ public final class EngineIoSession {
         ctx.channel().closeFuture().removeListener(pendingPollCloseListener);
         pendingPoll = null;
         pendingPollCloseListener = null;
-        log.trace("poll answered sid={} chars={}", id, body.length());
+        log.trace("poll response sent sid={} chars={}", id, body.length());
         PollingResponses.sendText(ctx, pendingPollKeepAlive, body);
     }
 
@@ -557,8 +557,8 @@ public final class EngineIoSession {
     }
 
     /**
-     * Releases everything the session holds. A client-initiated close answers a held poll with a noop, any other
-     * close with the queued packets and a CLOSE packet.
+     * Releases everything the session owns. A held poll gets a NOOP response when the client closed the session,
+     * and the queued packets with a CLOSE packet otherwise.
      */
     private void release(String reason, boolean closedByClient) {
         if (state == State.CLOSED) {

@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.ticketchat.error.ErrorCode;
 
-/** Writes the HTTP responses of the Engine.IO endpoint: polling payloads and its JSON error answers. */
+/** Writes the HTTP responses of the Engine.IO endpoint: polling payloads and JSON errors. */
 final class PollingResponses {
     private PollingResponses() {
     }
@@ -29,7 +29,7 @@ final class PollingResponses {
 
     /**
      * Sends a 400 (403 for {@link EngineIoError#FORBIDDEN}) with the body {@code {"code":N,"message":"..."}}, the
-     * shape the reference server answers with.
+     * shape the reference server sends.
      */
     static void sendError(ChannelHandlerContext ctx, boolean keepAlive, EngineIoError error) {
         String body = "{\"code\":" + error.code() + ",\"message\":\"" + error.message() + "\"}";
@@ -40,8 +40,8 @@ final class PollingResponses {
     }
 
     /**
-     * Sends 413 with the contract's {@code invalid_request} error body and closes the connection, the same answer
-     * the HTTP layer gives a body over its own limit.
+     * Sends 413 with the contract's {@code invalid_request} error body and closes the connection, the same response
+     * the HTTP layer sends for a body over its own limit.
      */
     static void sendPayloadTooLarge(ChannelHandlerContext ctx) {
         send(ctx, false, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "application/json",

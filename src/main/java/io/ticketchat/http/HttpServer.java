@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * whose {@code cors} option is off by default. The origin {@code *} allows every origin without credentials; a list
  * of origins allows those with credentials (cookies), which is what a support desk embedded on a known site needs.
  *
+ * <p>NOTE: the heap cost of an idle connection was not measured for this pipeline, so the 2.8 KB target of a plain
+ * Netty WebSocket connection is not yet confirmed here.
+ *
  * <p>Lifecycle: {@link #start()} binds, {@link #stop()} closes the listening socket, closes every Engine.IO session
  * from the server side and shuts the event loops down after their queued work ran.
  */
@@ -140,6 +143,7 @@ public final class HttpServer {
             pipeline.addLast("cors", new CorsHandler(corsConfig));
         }
         if (perMessageDeflate) {
+            // TODO(protocol): no test runs with per-message deflate on; a client test with compression would.
             pipeline.addLast("ws-deflate", new WebSocketServerCompressionHandler(maxBodyBytes));
         }
         pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));

@@ -1,6 +1,6 @@
 package io.ticketchat.socketio;
 
-/** Why an acknowledgement requested by the server never arrived; carries no stack trace. */
+/** The reason an acknowledgement requested by the server never arrived, without a stack trace. */
 public final class AckException extends Exception {
     AckException(String message) {
         super(message, null, false, false);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * A Socket.IO namespace: its connect middlewares, connection listeners, connected sockets and rooms.
  *
  * <p>Registered up front through {@link SocketIoServer#namespace}; a client asking for any other namespace gets
- * CONNECT_ERROR {@code {"message":"Invalid namespace"}}. The socket map holds exactly the connected sockets: a
+ * CONNECT_ERROR {@code {"message":"Invalid namespace"}}. The socket map contains exactly the connected sockets: a
  * socket is added when its CONNECT is accepted and removed when it disconnects, for any reason. Safe from any
  * thread; middlewares and listeners are meant to be added at start-up.
  */
@@ -32,6 +32,8 @@ public final class Namespace {
     Namespace(String name, PacketEncoder encoder) {
         this.name = name;
         this.encoder = encoder;
+        // TODO(protocol): rooms and broadcasts reach this node only; a Redis RoomAdapter chosen at server build
+        // time would forward broadcasts to the other nodes of a cluster.
         this.adapter = new InMemoryRoomAdapter(this);
     }
 

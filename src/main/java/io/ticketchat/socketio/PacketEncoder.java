@@ -46,7 +46,7 @@ final class PacketEncoder {
     }
 
     /**
-     * Returns the Engine.IO messages of a packet. An EVENT or ACK whose data holds binary values goes out as
+     * Returns the Engine.IO messages of a packet. An EVENT or ACK whose data contains binary values goes out as
      * BINARY_EVENT or BINARY_ACK.
      *
      * @param ackId the acknowledgement id, or -1 for none

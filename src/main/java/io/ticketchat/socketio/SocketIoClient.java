@@ -44,7 +44,8 @@ final class SocketIoClient implements EngineIoSession.Handler {
     }
 
     void start(long connectTimeoutMillis) {
-        connectTimer = session.eventLoop().schedule(this::onConnectTimeout, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+        connectTimer = session.eventLoop()
+                .schedule(this::onConnectTimeout, connectTimeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     EventLoop eventLoop() {
@@ -174,6 +175,8 @@ final class SocketIoClient implements EngineIoSession.Handler {
             completeConnect(namespace, handshake, attachment);
             return;
         }
+        // TODO(protocol): a middleware that never calls back keeps this CONNECT pending until the session closes,
+        // because the connect timeout only fires while no namespace is connected; a per-CONNECT timer would fix it.
         MiddlewareCallback callback = new MiddlewareCallback(namespace, handshake, index, attachment);
         try {
             middlewares.get(index).authorize(handshake, callback);
@@ -191,12 +194,14 @@ final class SocketIoClient implements EngineIoSession.Handler {
         sockets.put(namespace.name(), socket);
         namespace.add(socket);
 
+        // TODO(protocol): connection state recovery (the "pid" and packet offsets of Socket.IO 4.6) is not
+        // supported, so a reconnecting client always gets a new socket; storing missed packets per session would.
         ObjectNode payload = encoder().mapper().createObjectNode().put("sid", socket.id());
         send(encoder().encode(SocketPacketType.CONNECT, namespace.name(), -1, payload));
         log.debug("socket connected socket={} namespace={} sid={}", socket.id(), namespace.name(), session.id());
-        // The listeners run as a later task so that what they send leaves in a write of its own after the CONNECT
-        // answer, as with the reference server; clients that read one message per socket read depend on it. Events
-        // of this client cannot overtake the task, because they queue behind it on the same event loop.
+        // The listeners run as a later task, so what they send leaves in a later socket write than the CONNECT
+        // response, as with the reference server. Events of this client cannot overtake the task, because they
+        // queue behind it on the same event loop.
         session.eventLoop().execute(() -> {
             if (socket.isConnected()) {
                 namespace.fireConnection(socket);

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * rooms.
  *
  * <p>Owner and thread: created by the client's connection when a CONNECT is accepted, pinned to that connection's
- * event loop. Listener maps and pending acknowledgements are touched on that loop only; the public methods may be
- * called from any thread and hop to it when needed. Listeners run on that loop.
+ * event loop. Listener maps and pending acknowledgements are touched on that loop only. The public methods may be
+ * called from any thread, and hop to the loop when needed. Listeners run on that loop.
  *
  * <p>Bounds: at most {@value #MAX_PENDING_ACKS} acknowledgements wait at once, each with its timeout timer.
  *
@@ -61,7 +61,7 @@ public final class SocketIoSocket {
         this.eventLoop = client.eventLoop();
     }
 
-    /** Returns the socket id, also sent to the client in the CONNECT answer. */
+    /** Returns the socket id, also sent to the client in the CONNECT response. */
     public String id() {
         return id;
     }
@@ -195,7 +195,7 @@ public final class SocketIoSocket {
     }
 
     /**
-     * Disconnects the socket from its namespace and tells the client with a DISCONNECT packet. With
+     * Disconnects the socket from its namespace and sends the client a DISCONNECT packet. With
      * {@code closeTransport}, every other namespace of the same client is disconnected as well and the underlying
      * connection is closed.
      */

@@ -151,7 +151,7 @@ class EngineIoProtocolTest {
                 assertThat(firstResponse.body()).isEqualTo("1");
                 assertThat(server.echoEngine.sessionCount()).isZero();
             } else {
-                // The first poll was answered by a ping before the second arrived, so the two did not overlap.
+                // The first poll got a ping response before the second arrived, so the two did not overlap.
                 assertThat(firstResponse.body()).isEqualTo("2");
             }
         }
@@ -188,7 +188,7 @@ class EngineIoProtocolTest {
     @Nested
     class Heartbeat {
         @Test
-        void pollingClientReceivesPingsAndStaysOpenWithPongs() throws Exception {
+        void pollingPongsKeepSessionOpen() throws Exception {
             String sid = openPollingSession();
 
             for (int i = 0; i < 3; i++) {
@@ -200,14 +200,14 @@ class EngineIoProtocolTest {
         }
 
         @Test
-        void silentPollingClientIsClosedAfterPingTimeout() throws Exception {
+        void silentPollingClosedAfterPingTimeout() throws Exception {
             openPollingSession();
 
             await().atMost(Duration.ofSeconds(2)).until(() -> server.echoEngine.sessionCount() == 0);
         }
 
         @Test
-        void silentWebSocketClientIsClosedAfterPingTimeout() throws Exception {
+        void silentWebSocketClosedAfterPingTimeout() throws Exception {
             RawWebSocket socket = RawWebSocket.open(http, server.wsUrl("/engine.io/?EIO=4&transport=websocket"));
             socket.nextText();
 

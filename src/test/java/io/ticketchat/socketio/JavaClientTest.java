@@ -24,7 +24,8 @@ class JavaClientTest {
 
     @BeforeEach
     void start() throws InterruptedException {
-        server = TestServer.withEchoHandlers(TestServer.FAST.withHeartbeat(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        server = TestServer.withEchoHandlers(
+                TestServer.FAST.withHeartbeat(Duration.ofSeconds(2), Duration.ofSeconds(2)));
     }
 
     @AfterEach
@@ -80,8 +81,8 @@ class JavaClientTest {
     @ValueSource(strings = {"websocket", "polling"})
     void serverAckRequestIsAnswered(String transports) throws Exception {
         CompletableFuture<String> reply = new CompletableFuture<>();
-        server.socketIo.namespace("/").onConnection(s -> s.emitWithAck("ask", new Object[] {"q"},
-                Duration.ofSeconds(5), (error, args) -> reply.complete(error != null ? "error" : args.get(0).asText())));
+        server.socketIo.namespace("/").onConnection(s -> s.emitWithAck("ask", new Object[] {"q"}, Duration.ofSeconds(5),
+                (error, args) -> reply.complete(error != null ? "error" : args.get(0).asText())));
         client = connect(transports);
         client.on("ask", args -> ((io.socket.client.Ack) args[args.length - 1]).call("yes"));
 

@@ -34,7 +34,8 @@ class JavaScriptClientTest {
 
     @BeforeEach
     void start() throws InterruptedException {
-        server = TestServer.withEchoHandlers(TestServer.FAST.withHeartbeat(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        server = TestServer.withEchoHandlers(
+                TestServer.FAST.withHeartbeat(Duration.ofSeconds(2), Duration.ofSeconds(2)));
     }
 
     @AfterEach

@@ -24,7 +24,8 @@ class SocketIoProtocolTest {
 
     @BeforeEach
     void start() throws InterruptedException {
-        server = TestServer.withEchoHandlers(TestServer.FAST.withHeartbeat(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        server = TestServer.withEchoHandlers(
+                TestServer.FAST.withHeartbeat(Duration.ofSeconds(5), Duration.ofSeconds(5)));
         http = HttpClient.newHttpClient();
     }
 

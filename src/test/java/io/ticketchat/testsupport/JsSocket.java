@@ -87,7 +87,7 @@ public final class JsSocket {
         return reply;
     }
 
-    /** Sets the arguments the client answers the server's acknowledgement requests for this event with. */
+    /** Sets the arguments the client sends back when the server requests an acknowledgement of this event. */
     public void replyToAcks(String event, Object... args) {
         ObjectNode command = driver.command("ack-reply", id).put("event", event);
         command.set("args", toArgs(args));

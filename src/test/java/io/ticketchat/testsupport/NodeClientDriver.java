@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the official Socket.IO JavaScript client ({@code socket.io-client} 4.8, installed by the build in
- * {@code src/test/node}) in one Node.js process that holds any number of client sockets, for end-to-end tests.
+ * {@code src/test/node}) in one Node.js process that runs any number of client sockets, for end-to-end tests.
  *
  * <p>Typical use:
  * <pre>{@code
