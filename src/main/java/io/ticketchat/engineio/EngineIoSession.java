@@ -1,0 +1,637 @@
+package io.ticketchat.engineio;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO v4 session: its transport (HTTP long-polling or WebSocket), the upgrade between them, the server's
+ * heartbeat and the queue of packets waiting for the next poll.
+ *
+ * <p>Owner and thread: the session is pinned to the event loop of the connection that opened it, and every field
+ * is read and written on that loop only. Requests and frames arriving on other loops hop to it; the public methods
+ * may be called from any thread.
+ *
+ * <p>Bounds: the polling queue contains at most {@link EngineIoOptions#maxQueuedBytes()} bytes, and a WebSocket at
+ * most the channel's high water mark (set to the same bound by the HTTP server); past either the session closes.
+ * At most one poll request and one upgrading WebSocket are held. There is one heartbeat timer, one upgrade timer
+ * and one close timer at a time.
+ *
+ * <p>Release: every kind of close goes through {@link #release}, which cancels the timers, removes the session from
+ * its server's map, closes or answers the transport connections and drops the handler.
+ */
+public final class EngineIoSession {
+    /**
+     * Receives what a session delivers, always on the session's event loop. {@link #onClose} runs exactly once,
+     * with one of the reasons the reference server uses: {@code transport close}, {@code transport error},
+     * {@code ping timeout}, {@code parse error} or {@code forced server close}.
+     */
+    public interface Handler {
+        void onText(String text);
+
+        void onBinary(byte[] data);
+
+        void onClose(String reason);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(EngineIoSession.class);
+    private static final Handler DETACHED = new Handler() {
+        @Override
+        public void onText(String text) {
+        }
+
+        @Override
+        public void onBinary(byte[] data) {
+        }
+
+        @Override
+        public void onClose(String reason) {
+        }
+    };
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final String id;
+    private final EngineIoServer server;
+    private final EngineIoOptions options;
+    private final EventLoop eventLoop;
+    private final HandshakeRequest request;
+
+    private Handler handler = DETACHED;
+    private State state = State.OPEN;
+    private Channel webSocket;
+
+    private ArrayDeque<Object> pollQueue;
+    private int queuedBytes;
+    private ChannelHandlerContext pendingPoll;
+    private boolean pendingPollKeepAlive;
+    private ChannelFutureListener pendingPollCloseListener;
+
+    private Channel upgradeCandidate;
+    private boolean upgradeProbed;
+    private ScheduledFuture<?> upgradeTimer;
+
+    private ScheduledFuture<?> heartbeatTimer;
+    private boolean awaitingPong;
+    private ScheduledFuture<?> closeTimer;
+
+    EngineIoSession(String id, EngineIoServer server, EventLoop eventLoop, HandshakeRequest request) {
+        this.id = id;
+        this.server = server;
+        this.options = server.options();
+        this.eventLoop = eventLoop;
+        this.request = request;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    /** Returns {@code websocket} or {@code polling}; called off the session's event loop it may lag an upgrade. */
+    public String transportName() {
+        return webSocket != null ? "websocket" : "polling";
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    /** Returns a query parameter of the request that opened the session, or null. */
+    public String queryParam(String name) {
+        return request.queryParam(name);
+    }
+
+    /** Returns a header of the request that opened the session, or null. */
+    public String header(String name) {
+        return request.header(name);
+    }
+
+    public SocketAddress remoteAddress() {
+        return request.remoteAddress();
+    }
+
+    /** Sets the receiver of this session's messages; call it on the session's event loop. */
+    public void setHandler(Handler handler) {
+        this.handler = handler;
+    }
+
+    /**
+     * Sends messages in order and without other messages between them: each element is a String (a text message)
+     * or a byte array (a binary message). Safe from any thread; ignored once the session is closing.
+     */
+    public void send(List<?> messages) {
+        if (eventLoop.inEventLoop()) {
+            sendNow(messages);
+        } else {
+            eventLoop.execute(() -> sendNow(messages));
+        }
+    }
+
+    /**
+     * Closes the session from the server side. Messages already queued for a poll are still delivered to the next
+     * poll request, within one heartbeat period. Safe from any thread.
+     */
+    public void close() {
+        if (eventLoop.inEventLoop()) {
+            closeByServer();
+        } else {
+            eventLoop.execute(this::closeByServer);
+        }
+    }
+
+    void startPolling(ChannelHandlerContext ctx, boolean keepAlive) {
+        PollingResponses.sendText(ctx, keepAlive, openPacket(List.of("websocket")));
+        log.debug("session opened sid={} transport=polling", id);
+        server.listener().onOpen(this);
+        schedulePing();
+    }
+
+    void startWebSocket(Channel channel) {
+        webSocket = channel;
+        channel.writeAndFlush(new TextWebSocketFrame(openPacket(List.of())));
+        log.debug("session opened sid={} transport=websocket", id);
+        server.listener().onOpen(this);
+        schedulePing();
+    }
+
+    private String openPacket(List<String> upgrades) {
+        StringBuilder json = new StringBuilder(160).append("0{\"sid\":\"").append(id).append("\",\"upgrades\":[");
+        for (int i = 0; i < upgrades.size(); i++) {
+            json.append(i == 0 ? "\"" : ",\"").append(upgrades.get(i)).append('"');
+        }
+        return json.append("],\"pingInterval\":").append(options.pingInterval().toMillis())
+                .append(",\"pingTimeout\":").append(options.pingTimeout().toMillis())
+                .append(",\"maxPayload\":").append(options.maxPayloadBytes())
+                .append('}')
+                .toString();
+    }
+
+    // ---- polling requests, called on the session's event loop
+
+    void handlePoll(ChannelHandlerContext ctx, boolean keepAlive) {
+        log.trace("poll received sid={} state={}", id, state);
+        if (state == State.CLOSED || webSocket != null) {
+            PollingResponses.sendError(ctx, keepAlive, EngineIoError.BAD_REQUEST);
+            return;
+        }
+        if (pendingPoll != null) {
+            log.debug("duplicate poll request sid={}", id);
+            PollingResponses.sendError(ctx, keepAlive, EngineIoError.BAD_REQUEST);
+            release("transport error", false);
+            return;
+        }
+        if (state == State.CLOSING) {
+            // The queued packets and the CLOSE go in separate responses: the official JavaScript client handles
+            // a CLOSE at once but defers Socket.IO packets, so in one payload the DISCONNECT would arrive too late.
+            if (hasQueuedPackets()) {
+                PollingResponses.sendText(ctx, keepAlive, drainPollQueue());
+            } else {
+                PollingResponses.sendText(ctx, keepAlive, EngineIoCodec.encodeText(EnginePacket.CLOSE));
+                release("forced server close", false);
+            }
+            return;
+        }
+
+        parkPoll(ctx, keepAlive);
+        if (hasQueuedPackets()) {
+            answerPoll(drainPollQueue());
+        } else if (upgradeProbed) {
+            answerPoll(EngineIoCodec.encodeText(EnginePacket.NOOP));
+        }
+    }
+
+    void handlePost(ChannelHandlerContext ctx, String body, boolean keepAlive) {
+        if (state == State.CLOSING) {
+            PollingResponses.sendOk(ctx, keepAlive);
+            if (body.startsWith("1") || body.contains(EngineIoCodec.SEPARATOR + "1")) {
+                release("forced server close", false);
+            }
+            return;
+        }
+        if (state != State.OPEN || webSocket != null) {
+            PollingResponses.sendError(ctx, keepAlive, EngineIoError.BAD_REQUEST);
+            return;
+        }
+        List<EnginePacket> packets;
+        try {
+            packets = EngineIoCodec.decodePayload(body);
+        } catch (IllegalArgumentException e) {
+            log.debug("invalid polling payload sid={} bytes={}", id, body.length());
+            PollingResponses.sendError(ctx, keepAlive, EngineIoError.BAD_REQUEST);
+            release("parse error", false);
+            return;
+        }
+
+        PollingResponses.sendOk(ctx, keepAlive);
+        for (EnginePacket packet : packets) {
+            if (state != State.OPEN) {
+                break;
+            }
+            onPacket(packet);
+        }
+    }
+
+    /** Closes the session because the client sent more than {@link EngineIoOptions#maxPayloadBytes()}. */
+    void rejectOversizedPayload() {
+        runOnLoop(() -> release("transport error", false));
+    }
+
+    private void parkPoll(ChannelHandlerContext ctx, boolean keepAlive) {
+        pendingPoll = ctx;
+        pendingPollKeepAlive = keepAlive;
+        pendingPollCloseListener = future -> {
+            if (pendingPoll != null && pendingPoll.channel() == future.channel()) {
+                pendingPoll = null;
+                release("transport close", false);
+            }
+        };
+        ctx.channel().closeFuture().addListener(pendingPollCloseListener);
+    }
+
+    private void answerPoll(String body) {
+        ChannelHandlerContext ctx = pendingPoll;
+        ctx.channel().closeFuture().removeListener(pendingPollCloseListener);
+        pendingPoll = null;
+        pendingPollCloseListener = null;
+        log.trace("poll response sent sid={} chars={}", id, body.length());
+        PollingResponses.sendText(ctx, pendingPollKeepAlive, body);
+    }
+
+    private boolean hasQueuedPackets() {
+        return pollQueue != null && !pollQueue.isEmpty();
+    }
+
+    private String drainPollQueue() {
+        StringBuilder payload = new StringBuilder(queuedBytes + pollQueue.size());
+        for (Object packet : pollQueue) {
+            if (payload.length() > 0) {
+                payload.append(EngineIoCodec.SEPARATOR);
+            }
+            if (packet instanceof byte[] bytes) {
+                payload.append(EngineIoCodec.encodeForPayload(EnginePacket.message(bytes)));
+            } else {
+                payload.append((String) packet);
+            }
+        }
+        pollQueue = null;
+        queuedBytes = 0;
+        return payload.toString();
+    }
+
+    // ---- WebSocket frames, possibly called from the WebSocket's own event loop
+
+    void attachUpgradeCandidate(Channel channel) {
+        runOnLoop(() -> {
+            if (state != State.OPEN || webSocket != null || upgradeCandidate != null) {
+                log.debug("upgrade rejected sid={} reason=already upgraded or upgrading", id);
+                channel.close();
+                return;
+            }
+            upgradeCandidate = channel;
+            upgradeTimer = eventLoop.schedule(
+                    this::abortUpgrade, options.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    void onWebSocketText(Channel channel, String text) {
+        runOnLoop(() -> {
+            if (channel == upgradeCandidate) {
+                onUpgradePacket(text);
+            } else if (channel == webSocket && state == State.OPEN) {
+                onWebSocketPacket(text);
+            }
+        });
+    }
+
+    void onWebSocketBinary(Channel channel, byte[] data) {
+        runOnLoop(() -> {
+            if (channel == webSocket && state == State.OPEN) {
+                log.trace("packet received sid={} type=binary bytes={}", id, data.length);
+                deliverBinary(data);
+            } else if (channel == upgradeCandidate) {
+                abortUpgrade();
+            }
+        });
+    }
+
+    void onWebSocketClosed(Channel channel) {
+        runOnLoop(() -> {
+            if (channel == upgradeCandidate) {
+                abortUpgrade();
+            } else if (channel == webSocket) {
+                release("transport close", false);
+            }
+        });
+    }
+
+    private void onWebSocketPacket(String text) {
+        EnginePacket packet;
+        try {
+            packet = EngineIoCodec.decodeText(text);
+        } catch (IllegalArgumentException e) {
+            log.debug("invalid packet sid={} bytes={}", id, text.length());
+            release("parse error", false);
+            return;
+        }
+        onPacket(packet);
+    }
+
+    private void onUpgradePacket(String text) {
+        if ("2probe".equals(text) && !upgradeProbed) {
+            upgradeProbed = true;
+            upgradeCandidate.writeAndFlush(new TextWebSocketFrame("3probe"));
+            if (pendingPoll != null) {
+                answerPoll(hasQueuedPackets() ? drainPollQueue() : EngineIoCodec.encodeText(EnginePacket.NOOP));
+            }
+        } else if ("5".equals(text) && upgradeProbed) {
+            completeUpgrade();
+        } else {
+            log.debug("unexpected packet during upgrade sid={}", id);
+            abortUpgrade();
+        }
+    }
+
+    private void completeUpgrade() {
+        cancel(upgradeTimer);
+        upgradeTimer = null;
+        webSocket = upgradeCandidate;
+        upgradeCandidate = null;
+        upgradeProbed = false;
+        if (pendingPoll != null) {
+            answerPoll(EngineIoCodec.encodeText(EnginePacket.NOOP));
+        }
+        log.debug("session upgraded sid={} transport=websocket", id);
+
+        if (hasQueuedPackets()) {
+            ArrayDeque<Object> queued = pollQueue;
+            pollQueue = null;
+            queuedBytes = 0;
+            for (Object packet : queued) {
+                webSocket.write(toFrame(packet));
+            }
+            webSocket.flush();
+        }
+    }
+
+    private void abortUpgrade() {
+        if (upgradeCandidate == null) {
+            return;
+        }
+        log.debug("upgrade aborted sid={}", id);
+        cancel(upgradeTimer);
+        upgradeTimer = null;
+        Channel candidate = upgradeCandidate;
+        upgradeCandidate = null;
+        upgradeProbed = false;
+        candidate.close();
+    }
+
+    // ---- packets and heartbeat
+
+    private void onPacket(EnginePacket packet) {
+        log.trace("packet received sid={} type={}", id, packet.type());
+        switch (packet.type()) {
+            case MESSAGE -> {
+                if (packet.data() instanceof byte[] bytes) {
+                    deliverBinary(bytes);
+                } else {
+                    deliverText(packet.data() == null ? "" : (String) packet.data());
+                }
+            }
+            case PONG -> onPong();
+            case PING -> sendPacket(packet.data() == null ? "3" : "3" + packet.data());
+            case CLOSE -> release("transport close", true);
+            case NOOP -> {
+            }
+            default -> {
+                log.debug("unexpected packet sid={} type={}", id, packet.type());
+                release("parse error", false);
+            }
+        }
+    }
+
+    private void deliverText(String text) {
+        try {
+            handler.onText(text);
+        } catch (RuntimeException e) {
+            log.warn("message handler failed sid={}", id, e);
+        }
+    }
+
+    private void deliverBinary(byte[] data) {
+        try {
+            handler.onBinary(data);
+        } catch (RuntimeException e) {
+            log.warn("message handler failed sid={}", id, e);
+        }
+    }
+
+    private void schedulePing() {
+        heartbeatTimer = eventLoop.schedule(this::sendPing, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sendPing() {
+        if (state != State.OPEN) {
+            return;
+        }
+        awaitingPong = true;
+        sendPacket(EngineIoCodec.encodeText(EnginePacket.PING));
+        heartbeatTimer = eventLoop.schedule(
+                () -> release("ping timeout", false), options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onPong() {
+        if (!awaitingPong) {
+            return;
+        }
+        awaitingPong = false;
+        cancel(heartbeatTimer);
+        schedulePing();
+    }
+
+    // ---- outbound
+
+    private void sendNow(List<?> messages) {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (webSocket != null) {
+            writeToWebSocket(messages);
+            return;
+        }
+        for (Object message : messages) {
+            enqueue(message instanceof byte[] ? message : "4" + message);
+        }
+        if (queuedBytes > options.maxQueuedBytes()) {
+            log.debug("polling queue full sid={} bytes={}", id, queuedBytes);
+            release("transport error", false);
+            return;
+        }
+        if (pendingPoll != null) {
+            answerPoll(drainPollQueue());
+        }
+    }
+
+    private void writeToWebSocket(List<?> messages) {
+        if (!webSocket.isWritable()) {
+            log.debug("websocket outbound buffer full sid={}", id);
+            release("transport error", false);
+            return;
+        }
+        for (Object message : messages) {
+            webSocket.write(message instanceof byte[] bytes
+                    ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
+                    : new TextWebSocketFrame("4" + message));
+        }
+        webSocket.flush();
+    }
+
+    /** Sends one control packet, already encoded as text, on the current transport. */
+    private void sendPacket(String encoded) {
+        if (webSocket != null) {
+            webSocket.writeAndFlush(new TextWebSocketFrame(encoded));
+            return;
+        }
+        enqueue(encoded);
+        if (pendingPoll != null) {
+            answerPoll(drainPollQueue());
+        }
+    }
+
+    private void enqueue(Object packet) {
+        if (pollQueue == null) {
+            pollQueue = new ArrayDeque<>(4);
+        }
+        if (packet instanceof EnginePacket enginePacket) {
+            packet = EngineIoCodec.encodeText(enginePacket);
+        }
+        pollQueue.add(packet);
+        queuedBytes += packet instanceof byte[] bytes
+                ? (bytes.length + 2) / 3 * 4 + 1
+                : ((String) packet).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static Object toFrame(Object packet) {
+        return packet instanceof byte[] bytes
+                ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
+                : new TextWebSocketFrame((String) packet);
+    }
+
+    // ---- close
+
+    private void closeByServer() {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (webSocket == null && pendingPoll == null && hasQueuedPackets()) {
+            // The queued packets (often a DISCONNECT) only reach the client with its next poll, so the session
+            // stays in the map until then, bounded by one heartbeat period.
+            state = State.CLOSING;
+            cancelTimers();
+            abortUpgrade();
+            notifyClosed("forced server close");
+            long waitMillis = options.pingInterval().plus(options.pingTimeout()).toMillis();
+            closeTimer = eventLoop.schedule(
+                    () -> release("forced server close", false), waitMillis, TimeUnit.MILLISECONDS);
+            return;
+        }
+        release("forced server close", false);
+    }
+
+    /**
+     * Releases everything the session owns. A held poll gets a NOOP response when the client closed the session,
+     * and the queued packets with a CLOSE packet otherwise.
+     */
+    private void release(String reason, boolean closedByClient) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        State previous = state;
+        state = State.CLOSED;
+        cancelTimers();
+        cancel(closeTimer);
+        closeTimer = null;
+        server.remove(this);
+        abortUpgrade();
+
+        if (webSocket != null) {
+            closeWebSocket(reason);
+        } else if (pendingPoll != null) {
+            if (closedByClient) {
+                answerPoll(EngineIoCodec.encodeText(EnginePacket.NOOP));
+            } else {
+                enqueue(EnginePacket.CLOSE);
+                answerPoll(drainPollQueue());
+            }
+        }
+        pollQueue = null;
+        queuedBytes = 0;
+
+        log.debug("session closed sid={} reason={}", id, reason);
+        if (previous == State.OPEN) {
+            notifyClosed(reason);
+        }
+        handler = DETACHED;
+    }
+
+    private void closeWebSocket(String reason) {
+        if ("forced server close".equals(reason) && webSocket.isActive()) {
+            webSocket.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else if ("parse error".equals(reason) || "transport error".equals(reason)) {
+            webSocket.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            webSocket.close();
+        }
+    }
+
+    private void notifyClosed(String reason) {
+        Handler current = handler;
+        handler = DETACHED;
+        try {
+            current.onClose(reason);
+        } catch (RuntimeException e) {
+            log.warn("close handler failed sid={}", id, e);
+        }
+    }
+
+    private void cancelTimers() {
+        cancel(heartbeatTimer);
+        heartbeatTimer = null;
+        cancel(upgradeTimer);
+        upgradeTimer = null;
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private void runOnLoop(Runnable task) {
+        if (eventLoop.inEventLoop()) {
+            task.run();
+        } else {
+            eventLoop.execute(task);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.ticketchat.engineio;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the client sent in the request that opened a session: query parameters, headers and remote address.
+ *
+ * <p>Copied out of the request as flat string arrays, so the request itself is released at once and a session keeps
+ * only these strings for its lifetime. Immutable, so any thread may read it.
+ */
+final class HandshakeRequest {
+    private final String[] query;
+    private final String[] headers;
+    private final SocketAddress remoteAddress;
+
+    HandshakeRequest(Map<String, List<String>> parameters, HttpHeaders httpHeaders, SocketAddress remoteAddress) {
+        this.query = new String[parameters.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
+            query[i++] = entry.getKey();
+            query[i++] = entry.getValue().isEmpty() ? "" : entry.getValue().get(0);
+        }
+        this.headers = new String[httpHeaders.size() * 2];
+        int j = 0;
+        for (Map.Entry<String, String> entry : httpHeaders) {
+            headers[j++] = entry.getKey();
+            headers[j++] = entry.getValue();
+        }
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** Returns the first value of a query parameter, or null when it is absent. */
+    String queryParam(String name) {
+        for (int i = 0; i < query.length; i += 2) {
+            if (query[i].equals(name)) {
+                return query[i + 1];
+            }
+        }
+        return null;
+    }
+
+    /** Returns the first value of a header, matching the name case-insensitively, or null when it is absent. */
+    String header(String name) {
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase(name)) {
+                return headers[i + 1];
+            }
+        }
+        return null;
+    }
+
+    SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+}

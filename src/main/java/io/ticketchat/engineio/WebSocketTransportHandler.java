@@ -1,0 +1,65 @@
+package io.ticketchat.engineio;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Passes the complete WebSocket messages of one connection to its Engine.IO session, either as the session's
+ * transport or as the WebSocket probing an upgrade from polling; the session tells the two apart.
+ *
+ * <p>Sits after a {@code WebSocketFrameAggregator} bounded by the maximum payload, so it sees whole messages only.
+ * Answers WebSocket pings and close frames itself. Holds only the session reference, set once on the channel's
+ * event loop, and tells the session when the channel closes so the session releases it.
+ */
+final class WebSocketTransportHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketTransportHandler.class);
+
+    private EngineIoSession session;
+
+    void bind(EngineIoSession boundSession) {
+        this.session = boundSession;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            if (session != null) {
+                session.onWebSocketText(ctx.channel(), text.text());
+            }
+        } else if (frame instanceof BinaryWebSocketFrame binary) {
+            if (session != null) {
+                session.onWebSocketBinary(ctx.channel(), ByteBufUtil.getBytes(binary.content()));
+            }
+        } else if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame) {
+            ctx.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+        } else if (!(frame instanceof PongWebSocketFrame)) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (session != null) {
+            session.onWebSocketClosed(ctx.channel());
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("websocket failed sid={} error={}", session == null ? null : session.id(), cause.toString());
+        ctx.close();
+    }
+}

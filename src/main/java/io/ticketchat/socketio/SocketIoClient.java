@@ -1,0 +1,286 @@
+package io.ticketchat.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ticketchat.engineio.EngineIoSession;
+import io.ticketchat.error.ErrorCode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO side of one Engine.IO session: decodes its packets, runs CONNECTs through the namespace
+ * middlewares, and routes events, acknowledgements and DISCONNECTs to its sockets, one per namespace.
+ *
+ * <p>Owner and thread: created by {@link SocketIoServer} when the session opens and used on the session's event
+ * loop only. Bounds: at most one socket and one pending CONNECT per registered namespace, one packet under binary
+ * reconstruction and one connect timer. Release: when the session closes, every socket is disconnected with the
+ * session's close reason, the timer is cancelled and the decoder dropped.
+ */
+final class SocketIoClient implements EngineIoSession.Handler {
+    private static final Logger log = LoggerFactory.getLogger(SocketIoClient.class);
+
+    private final SocketIoServer server;
+    private final EngineIoSession session;
+    private final PacketDecoder decoder;
+    private final Map<String, SocketIoSocket> sockets = new HashMap<>(2);
+    private Set<String> pendingConnects;
+    private ScheduledFuture<?> connectTimer;
+    private boolean closed;
+
+    SocketIoClient(SocketIoServer server, EngineIoSession session) {
+        this.server = server;
+        this.session = session;
+        this.decoder = new PacketDecoder(server.encoder().mapper(), server.maxAttachments());
+    }
+
+    void start(long connectTimeoutMillis) {
+        connectTimer = session.eventLoop()
+                .schedule(this::onConnectTimeout, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    EventLoop eventLoop() {
+        return session.eventLoop();
+    }
+
+    PacketEncoder encoder() {
+        return server.encoder();
+    }
+
+    String transportName() {
+        return session.transportName();
+    }
+
+    void send(List<Object> messages) {
+        session.send(messages);
+    }
+
+    void remove(SocketIoSocket socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    /** Disconnects every socket of this client, then closes the Engine.IO session. */
+    void disconnectAll(String reason) {
+        for (SocketIoSocket socket : new ArrayList<>(sockets.values())) {
+            socket.sendEncoded(encoder().encode(SocketPacketType.DISCONNECT, socket.namespace().name(), -1, null));
+            socket.onClose(reason);
+        }
+        session.close();
+    }
+
+    @Override
+    public void onText(String text) {
+        SocketPacket packet;
+        try {
+            packet = decoder.decodeText(text);
+        } catch (InvalidPacketException e) {
+            onInvalidPacket(e);
+            return;
+        }
+        if (packet != null) {
+            dispatch(packet);
+        }
+    }
+
+    @Override
+    public void onBinary(byte[] data) {
+        SocketPacket packet;
+        try {
+            packet = decoder.decodeBinary(data);
+        } catch (InvalidPacketException e) {
+            onInvalidPacket(e);
+            return;
+        }
+        if (packet != null) {
+            dispatch(packet);
+        }
+    }
+
+    @Override
+    public void onClose(String reason) {
+        closed = true;
+        cancelConnectTimer();
+        decoder.reset();
+        pendingConnects = null;
+        for (SocketIoSocket socket : new ArrayList<>(sockets.values())) {
+            socket.onClose(reason);
+        }
+        sockets.clear();
+    }
+
+    private void onInvalidPacket(InvalidPacketException e) {
+        log.debug("invalid packet sid={} error={}", session.id(), e.getMessage());
+        decoder.reset();
+        for (SocketIoSocket socket : new ArrayList<>(sockets.values())) {
+            socket.onClose(DisconnectReason.PARSE_ERROR.wireName());
+        }
+        session.close();
+    }
+
+    private void dispatch(SocketPacket packet) {
+        log.trace("packet received sid={} type={} namespace={}", session.id(), packet.type(), packet.namespace());
+        if (packet.type() == SocketPacketType.CONNECT) {
+            connect(packet.namespace(), packet.data());
+            return;
+        }
+        SocketIoSocket socket = sockets.get(packet.namespace());
+        if (socket == null) {
+            log.debug("packet for unconnected namespace sid={} namespace={}", session.id(), packet.namespace());
+            return;
+        }
+        switch (packet.type()) {
+            case DISCONNECT -> socket.onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT.wireName());
+            case EVENT, BINARY_EVENT -> socket.onEvent(packet);
+            case ACK, BINARY_ACK -> socket.onAck(packet);
+            default -> {
+            }
+        }
+    }
+
+    // ---- CONNECT and the middlewares
+
+    private void connect(String name, JsonNode auth) {
+        Namespace namespace = server.lookup(name);
+        if (namespace == null) {
+            sendConnectError(name, "Invalid namespace", null);
+            return;
+        }
+        if (sockets.containsKey(name) || pendingConnects != null && pendingConnects.contains(name)) {
+            log.debug("duplicate connect ignored sid={} namespace={}", session.id(), name);
+            return;
+        }
+        if (pendingConnects == null) {
+            pendingConnects = new HashSet<>(2);
+        }
+        pendingConnects.add(name);
+        JsonNode authPayload = auth != null ? auth : encoder().mapper().createObjectNode();
+        runMiddleware(namespace, new SocketHandshake(authPayload, session), 0, null);
+    }
+
+    private void runMiddleware(Namespace namespace, SocketHandshake handshake, int index, Object attachment) {
+        if (closed || pendingConnects == null || !pendingConnects.contains(namespace.name())) {
+            return;
+        }
+        List<ConnectMiddleware> middlewares = namespace.middlewares();
+        if (index >= middlewares.size()) {
+            completeConnect(namespace, handshake, attachment);
+            return;
+        }
+        // TODO(protocol): a middleware that never calls back keeps this CONNECT pending until the session closes,
+        // because the connect timeout only fires while no namespace is connected; a per-CONNECT timer would fix it.
+        MiddlewareCallback callback = new MiddlewareCallback(namespace, handshake, index, attachment);
+        try {
+            middlewares.get(index).authorize(handshake, callback);
+        } catch (RuntimeException e) {
+            log.warn("connect middleware failed sid={} namespace={}", session.id(), namespace.name(), e);
+            callback.reject(ErrorCode.INTERNAL.wireName(), null);
+        }
+    }
+
+    private void completeConnect(Namespace namespace, SocketHandshake handshake, Object attachment) {
+        pendingConnects.remove(namespace.name());
+        cancelConnectTimer();
+        SocketIoSocket socket = new SocketIoSocket(
+                server.newSocketId(), namespace, this, handshake, attachment);
+        sockets.put(namespace.name(), socket);
+        namespace.add(socket);
+
+        // TODO(protocol): connection state recovery (the "pid" and packet offsets of Socket.IO 4.6) is not
+        // supported, so a reconnecting client always gets a new socket; storing missed packets per session would.
+        ObjectNode payload = encoder().mapper().createObjectNode().put("sid", socket.id());
+        send(encoder().encode(SocketPacketType.CONNECT, namespace.name(), -1, payload));
+        log.debug("socket connected socket={} namespace={} sid={}", socket.id(), namespace.name(), session.id());
+        // The listeners run as a later task, so what they send leaves in a later socket write than the CONNECT
+        // response, as with the reference server. Events of this client cannot overtake the task, because they
+        // queue behind it on the same event loop.
+        session.eventLoop().execute(() -> {
+            if (socket.isConnected()) {
+                namespace.fireConnection(socket);
+            }
+        });
+    }
+
+    private void rejectConnect(String name, String message, Object data) {
+        if (closed || pendingConnects == null || !pendingConnects.remove(name)) {
+            return;
+        }
+        log.debug("connect rejected sid={} namespace={}", session.id(), name);
+        sendConnectError(name, message, data);
+        if (sockets.isEmpty() && pendingConnects.isEmpty()) {
+            session.close();
+        }
+    }
+
+    private void sendConnectError(String name, String message, Object data) {
+        ObjectNode payload = encoder().mapper().createObjectNode().put("message", message);
+        if (data != null) {
+            payload.set("data", encoder().mapper().valueToTree(data));
+        }
+        send(encoder().encode(SocketPacketType.CONNECT_ERROR, name, -1, payload));
+    }
+
+    private void onConnectTimeout() {
+        connectTimer = null;
+        if (!closed && sockets.isEmpty()) {
+            log.debug("no namespace connected in time sid={}", session.id());
+            session.close();
+        }
+    }
+
+    private void cancelConnectTimer() {
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+            connectTimer = null;
+        }
+    }
+
+    private void runOnLoop(Runnable task) {
+        EventLoop loop = session.eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    /** The callback of one middleware; the first call counts and the outcome hops to the event loop. */
+    private final class MiddlewareCallback implements ConnectCallback {
+        private final Namespace namespace;
+        private final SocketHandshake handshake;
+        private final int index;
+        private final Object attachment;
+        private final AtomicBoolean called = new AtomicBoolean();
+
+        MiddlewareCallback(Namespace namespace, SocketHandshake handshake, int index, Object attachment) {
+            this.namespace = namespace;
+            this.handshake = handshake;
+            this.index = index;
+            this.attachment = attachment;
+        }
+
+        @Override
+        public void accept(Object newAttachment) {
+            if (called.compareAndSet(false, true)) {
+                Object next = newAttachment != null ? newAttachment : attachment;
+                runOnLoop(() -> runMiddleware(namespace, handshake, index + 1, next));
+            }
+        }
+
+        @Override
+        public void reject(String message, Object data) {
+            if (called.compareAndSet(false, true)) {
+                String text = message != null ? message : ErrorCode.UNAUTHORIZED.wireName();
+                runOnLoop(() -> rejectConnect(namespace.name(), text, data));
+            }
+        }
+    }
+}
