@@ -1,6 +1,159 @@
 package io.ticketchat;
 
-public final class Main {
+import io.ticketchat.config.LimitsConfig;
+import io.ticketchat.config.ServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command-line entry point: {@code java -jar ticketchat.jar serve [flags]}. */
+@Command(
+        name = "ticketchat",
+        mixinStandardHelpOptions = true,
+        version = "TicketChat 0.1.0",
+        description = "Real-time chat server for support desks, compatible with Socket.IO v4 clients.",
+        subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
     public static void main(String[] args) {
+        int exitCode = new CommandLine(new Main()).execute(args);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    /** Starts the server. Every flag falls back to its TICKETCHAT_* environment variable, then to the default. */
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
+            description = "Start the server. Flags win over TICKETCHAT_* environment variables.")
+    static final class Serve implements Callable<Integer> {
+
+        @Option(names = "--port", defaultValue = "${env:TICKETCHAT_PORT:-8080}",
+                description = "HTTP port for Socket.IO, REST, health and metrics; 0 picks a free one "
+                        + "(env TICKETCHAT_PORT, default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--host", defaultValue = "${env:TICKETCHAT_HOST}",
+                description = "Bind address (env TICKETCHAT_HOST; default 127.0.0.1 with --demo, else 0.0.0.0).")
+        String host;
+
+        @Option(names = "--data-dir", defaultValue = "${env:TICKETCHAT_DATA_DIR:-./data}",
+                description = "Folder of the embedded SQLite store "
+                        + "(env TICKETCHAT_DATA_DIR, default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--database-url", defaultValue = "${env:TICKETCHAT_DATABASE_URL}",
+                description = "JDBC URL, jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB "
+                        + "(env TICKETCHAT_DATABASE_URL; default: SQLite file in the data folder).")
+        String databaseUrl;
+
+        @Option(names = "--redis-url", defaultValue = "${env:TICKETCHAT_REDIS_URL}",
+                description = "Redis URL for cluster mode (env TICKETCHAT_REDIS_URL; default: single node).")
+        String redisUrl;
+
+        @Option(names = "--jwt-secret", defaultValue = "${env:TICKETCHAT_JWT_SECRET}",
+                description = "HS256 signing secret, at least 32 bytes (env TICKETCHAT_JWT_SECRET; "
+                        + "required unless --demo, which keeps a generated one in the data folder).")
+        String jwtSecret;
+
+        @Option(names = "--token-ttl-minutes", defaultValue = "${env:TICKETCHAT_TOKEN_TTL_MINUTES:-720}",
+                description = "Lifetime of tokens issued by the REST login, in minutes "
+                        + "(env TICKETCHAT_TOKEN_TTL_MINUTES, default ${DEFAULT-VALUE}).")
+        long tokenTtlMinutes;
+
+        @Option(names = "--presence-grace-ms", defaultValue = "${env:TICKETCHAT_PRESENCE_GRACE_MS:-30000}",
+                description = "How long staff stay present after their last connection closes, in ms "
+                        + "(env TICKETCHAT_PRESENCE_GRACE_MS, default ${DEFAULT-VALUE}).")
+        long presenceGraceMillis;
+
+        @Option(names = "--demo", defaultValue = "${env:TICKETCHAT_DEMO:-false}", arity = "0..1",
+                fallbackValue = "true",
+                description = "Create a demo agent, a demo customer and a demo ticket, and print how to log in "
+                        + "(env TICKETCHAT_DEMO=true, default off).")
+        boolean demo;
+
+        @Option(names = "--ping-interval-ms", defaultValue = "${env:TICKETCHAT_PING_INTERVAL_MS:-25000}",
+                description = "Engine.IO heartbeat interval in ms (env TICKETCHAT_PING_INTERVAL_MS, "
+                        + "default ${DEFAULT-VALUE}).")
+        long pingIntervalMillis;
+
+        @Option(names = "--ping-timeout-ms", defaultValue = "${env:TICKETCHAT_PING_TIMEOUT_MS:-20000}",
+                description = "How long to wait for a heartbeat answer before closing, in ms "
+                        + "(env TICKETCHAT_PING_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+        long pingTimeoutMillis;
+
+        @Option(names = "--max-payload-bytes", defaultValue = "${env:TICKETCHAT_MAX_PAYLOAD_BYTES:-1000000}",
+                description = "Largest incoming packet or request body, in bytes "
+                        + "(env TICKETCHAT_MAX_PAYLOAD_BYTES, default ${DEFAULT-VALUE}).")
+        int maxPayloadBytes;
+
+        @Option(names = "--max-message-chars", defaultValue = "${env:TICKETCHAT_MAX_MESSAGE_CHARS:-10000}",
+                description = "Longest message content in Unicode code points "
+                        + "(env TICKETCHAT_MAX_MESSAGE_CHARS, default ${DEFAULT-VALUE}).")
+        int maxMessageChars;
+
+        @Option(names = "--history-limit", defaultValue = "${env:TICKETCHAT_HISTORY_LIMIT:-200}",
+                description = "Messages in one history page, the default and the upper clamp "
+                        + "(env TICKETCHAT_HISTORY_LIMIT, default ${DEFAULT-VALUE}).")
+        int historyLimit;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config;
+            try {
+                config = toConfig();
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            TicketChatServer server = TicketChatServer.start(config);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "ticketchat-shutdown"));
+            stopped.await();
+            return 0;
+        }
+
+        ServerConfig toConfig() {
+            String bindHost = host != null && !host.isBlank() ? host : (demo ? "127.0.0.1" : "0.0.0.0");
+            String secret = jwtSecret;
+            if ((secret == null || secret.isBlank()) && demo) {
+                secret = DemoSecret.loadOrCreate(dataDir);
+            }
+            LimitsConfig defaults = LimitsConfig.defaults();
+            LimitsConfig limits = new LimitsConfig(
+                    maxPayloadBytes,
+                    maxMessageChars,
+                    defaults.maxAttachments(),
+                    historyLimit,
+                    historyLimit,
+                    defaults.maxOutboundQueuedBytes());
+            return new ServerConfig(
+                    bindHost,
+                    port,
+                    dataDir,
+                    databaseUrl,
+                    redisUrl,
+                    secret,
+                    Duration.ofMinutes(tokenTtlMinutes),
+                    Duration.ofMillis(presenceGraceMillis),
+                    demo,
+                    Duration.ofMillis(pingIntervalMillis),
+                    Duration.ofMillis(pingTimeoutMillis),
+                    limits).validate();
+        }
     }
 }

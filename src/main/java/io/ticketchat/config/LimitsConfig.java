@@ -1,0 +1,45 @@
+package io.ticketchat.config;
+
+import java.util.List;
+
+/**
+ * The bounds that keep the memory and work spent on one client finite. Every limit has a default here and a
+ * command-line flag; the server rejects what goes past it with a contract error code.
+ *
+ * @param maxPayloadBytes largest incoming packet: Engine.IO maxPayload, polling and REST request bodies
+ * @param maxMessageChars longest message content, counted in Unicode code points
+ * @param maxAttachments attachments in one message
+ * @param historyDefaultLimit messages in a history page when the client names no limit
+ * @param historyMaxLimit upper clamp of a history page
+ * @param maxOutboundQueuedBytes bytes queued for one slow connection before it is dropped
+ */
+public record LimitsConfig(
+        int maxPayloadBytes,
+        int maxMessageChars,
+        int maxAttachments,
+        int historyDefaultLimit,
+        int historyMaxLimit,
+        int maxOutboundQueuedBytes) {
+
+    public static LimitsConfig defaults() {
+        return new LimitsConfig(1_000_000, 10_000, 10, 200, 200, 1_000_000);
+    }
+
+    void collectProblems(List<String> problems) {
+        requireAtLeast(problems, "max payload bytes", maxPayloadBytes, 1024);
+        requireAtLeast(problems, "max message chars", maxMessageChars, 1);
+        requireAtLeast(problems, "max attachments", maxAttachments, 0);
+        requireAtLeast(problems, "history max limit", historyMaxLimit, 1);
+        requireAtLeast(problems, "history default limit", historyDefaultLimit, 1);
+        if (historyDefaultLimit > historyMaxLimit) {
+            problems.add("history default limit " + historyDefaultLimit + " is above the max " + historyMaxLimit);
+        }
+        requireAtLeast(problems, "max outbound queued bytes", maxOutboundQueuedBytes, 1024);
+    }
+
+    private static void requireAtLeast(List<String> problems, String name, long value, long minimum) {
+        if (value < minimum) {
+            problems.add("invalid " + name + " " + value + ": must be at least " + minimum);
+        }
+    }
+}

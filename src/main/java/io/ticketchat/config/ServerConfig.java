@@ -1,0 +1,123 @@
+package io.ticketchat.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The server's settings, immutable once built and validated at start.
+ *
+ * <p>{@link #validate()} reports every problem together, so an operator fixes a bad start in one go.
+ * {@link #toString()} never shows the JWT secret or database credentials.
+ *
+ * @param host bind address
+ * @param port HTTP port; 0 picks a free one
+ * @param dataDir folder of the embedded SQLite store and of demo-mode files
+ * @param databaseUrl JDBC URL; null means the SQLite file {@code ticketchat.db} in {@code dataDir}
+ * @param redisUrl Redis URL for cluster mode; null means a single node
+ * @param jwtSecret HS256 signing secret, at least 32 bytes
+ * @param tokenTtl lifetime of the tokens the REST login issues
+ * @param presenceGrace how long a staff user stays present after their last connection closes
+ * @param demo whether demo accounts and a demo ticket are created on start
+ * @param pingInterval Engine.IO heartbeat interval
+ * @param pingTimeout how long the server waits for a pong before it closes the session
+ * @param limits the bounds that keep memory and work per client finite
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Path dataDir,
+        String databaseUrl,
+        String redisUrl,
+        String jwtSecret,
+        Duration tokenTtl,
+        Duration presenceGrace,
+        boolean demo,
+        Duration pingInterval,
+        Duration pingTimeout,
+        LimitsConfig limits) {
+
+    /** The smallest accepted HS256 secret, in bytes: RFC 7518 asks for a key at least as long as the hash. */
+    public static final int MIN_SECRET_BYTES = 32;
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(tokenTtl, "tokenTtl");
+        Objects.requireNonNull(presenceGrace, "presenceGrace");
+        Objects.requireNonNull(pingInterval, "pingInterval");
+        Objects.requireNonNull(pingTimeout, "pingTimeout");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Returns the JDBC URL to open: the configured one, or the SQLite file in the data folder. */
+    public String effectiveDatabaseUrl() {
+        if (databaseUrl != null && !databaseUrl.isBlank()) {
+            return databaseUrl;
+        }
+        return "jdbc:sqlite:" + dataDir.resolve("ticketchat.db").toAbsolutePath();
+    }
+
+    /**
+     * Checks every setting and throws one exception that lists all problems found.
+     *
+     * @throws IllegalArgumentException naming each invalid setting and what to do about it
+     */
+    public ServerConfig validate() {
+        List<String> problems = new ArrayList<>();
+        if (port < 0 || port > 65535) {
+            problems.add("invalid port " + port + ": use 0 to 65535 (0 picks a free port)");
+        }
+        if (jwtSecret == null || jwtSecret.isBlank()) {
+            problems.add("missing JWT secret: set --jwt-secret or TICKETCHAT_JWT_SECRET, or start with --demo");
+        } else if (jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            problems.add("JWT secret too short: use at least " + MIN_SECRET_BYTES + " bytes");
+        }
+        if (databaseUrl != null && !databaseUrl.isBlank() && !databaseUrl.startsWith("jdbc:sqlite:")
+                && !databaseUrl.startsWith("jdbc:postgresql:")) {
+            problems.add("unsupported database URL: use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
+        }
+        requirePositive(problems, "token TTL", tokenTtl);
+        requireNotNegative(problems, "presence grace", presenceGrace);
+        requirePositive(problems, "ping interval", pingInterval);
+        requirePositive(problems, "ping timeout", pingTimeout);
+        limits.collectProblems(problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+        return this;
+    }
+
+    private static void requirePositive(List<String> problems, String name, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            problems.add("invalid " + name + " " + value.toMillis() + " ms: must be positive");
+        }
+    }
+
+    private static void requireNotNegative(List<String> problems, String name, Duration value) {
+        if (value.isNegative()) {
+            problems.add("invalid " + name + " " + value.toMillis() + " ms: must not be negative");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir
+                + ", database=" + redactUrl(effectiveDatabaseUrl()) + ", redis=" + redactUrl(redisUrl)
+                + ", jwtSecret=" + (jwtSecret == null ? "none" : "[redacted]")
+                + ", tokenTtl=" + tokenTtl + ", presenceGrace=" + presenceGrace + ", demo=" + demo
+                + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", limits=" + limits + "]";
+    }
+
+    /** Removes the user-info part and query of a URL, where passwords sit. */
+    static String redactUrl(String url) {
+        if (url == null) {
+            return "none";
+        }
+        String redacted = url.replaceAll("//[^/@]*@", "//[redacted]@");
+        int query = redacted.indexOf('?');
+        return query < 0 ? redacted : redacted.substring(0, query) + "?[redacted]";
+    }
+}
