@@ -10,8 +10,10 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized", 401),
     FORBIDDEN("forbidden", 403),
     TICKET_NOT_FOUND("ticket_not_found", 404),
-    NOT_FOUND("not_found", 404),
     INVALID_REQUEST("invalid_request", 400),
+    /** A REST path that no route serves; the contract has no code of its own for it. */
+    ROUTE_NOT_FOUND("invalid_request", 404),
+    METHOD_NOT_ALLOWED("invalid_request", 405),
     PAYLOAD_TOO_LARGE("invalid_request", 413),
     MESSAGE_TOO_LONG("message_too_long", 400),
     RATE_LIMITED("rate_limited", 429),

@@ -44,7 +44,7 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
             fallback.handle(ctx, request);
         } else {
             request.release();
-            JsonErrorResponses.sendAndClose(ctx, ErrorCode.NOT_FOUND, "No resource at this path");
+            JsonErrorResponses.sendAndClose(ctx, ErrorCode.ROUTE_NOT_FOUND, "No resource at this path");
         }
     }
 

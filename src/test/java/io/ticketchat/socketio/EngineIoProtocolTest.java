@@ -109,7 +109,7 @@ class EngineIoProtocolTest {
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(404);
-            assertThat(MAPPER.readTree(response.body()).at("/error/code").asText()).isEqualTo("not_found");
+            assertThat(MAPPER.readTree(response.body()).at("/error/code").asText()).isEqualTo("invalid_request");
         }
     }
 

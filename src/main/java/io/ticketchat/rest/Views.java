@@ -1,0 +1,34 @@
+package io.ticketchat.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ticketchat.user.User;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Wire shape of a user in REST answers. It carries the email address, so it goes only to the user
+ * themselves and to staff views, never into a broadcast.
+ */
+public final class Views {
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Views() {
+    }
+
+    public static ObjectNode user(ObjectMapper mapper, User user) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("id", user.id());
+        node.put("email", user.email());
+        node.put("name", user.name());
+        node.put("role", user.role().wireName());
+        node.put("createdAt", iso(user.createdAt()));
+        return node;
+    }
+
+    private static String iso(Instant instant) {
+        return instant == null ? null : ISO_MILLIS.format(instant);
+    }
+}
