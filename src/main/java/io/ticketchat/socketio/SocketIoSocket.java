@@ -175,6 +175,15 @@ public final class SocketIoSocket {
     }
 
     /** Adds the socket to a room of its namespace; ignored once disconnected. */
+    /**
+     * Runs a task on this socket's event loop: inline when called from it, queued otherwise. Work that must be
+     * ordered with this socket's own events and room changes (for example finishing a join after a database
+     * check) goes through here, and {@link #join} and {@link #leave} then take effect at once.
+     */
+    public void execute(Runnable task) {
+        runOnLoop(task);
+    }
+
     public void join(String room) {
         Objects.requireNonNull(room, "room");
         runOnLoop(() -> {

@@ -1,0 +1,181 @@
+package io.ticketchat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ticketchat.auth.AuthService;
+import io.ticketchat.auth.JwtService;
+import io.ticketchat.auth.PasswordHasher;
+import io.ticketchat.chat.ChatGateway;
+import io.ticketchat.config.LimitsConfig;
+import io.ticketchat.config.ServerConfig;
+import io.ticketchat.db.Database;
+import io.ticketchat.db.DbExecutor;
+import io.ticketchat.engineio.EngineIoOptions;
+import io.ticketchat.http.HttpServer;
+import io.ticketchat.demo.DemoData;
+import io.ticketchat.message.MessageLimits;
+import io.ticketchat.message.MessageService;
+import io.ticketchat.rest.ApiRoutes;
+import io.ticketchat.rest.OpsRoutes;
+import io.ticketchat.rest.Router;
+import io.ticketchat.socketio.Namespace;
+import io.ticketchat.socketio.SocketIoServer;
+import io.ticketchat.ticket.TicketService;
+import io.ticketchat.user.UserStore;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running TicketChat node: the database, the services, the Socket.IO endpoint and the REST API on one
+ * port. {@link #close()} stops them in the reverse order of {@link #start}.
+ */
+public final class TicketChatServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TicketChatServer.class);
+    /** Database tasks that may wait for a worker before new ones are rejected with {@code overloaded}. */
+    private static final int DB_QUEUE_CAPACITY = 1_000;
+
+    private final ServerConfig config;
+    private final Database database;
+    private final DbExecutor db;
+    private final ScheduledThreadPoolExecutor timers;
+    private final HttpServer httpServer;
+    private final SocketIoServer socketIo;
+    private final PrometheusMeterRegistry registry;
+
+    private TicketChatServer(ServerConfig config, Database database, DbExecutor db,
+            ScheduledThreadPoolExecutor timers, HttpServer httpServer, SocketIoServer socketIo,
+            PrometheusMeterRegistry registry) {
+        this.config = config;
+        this.database = database;
+        this.db = db;
+        this.timers = timers;
+        this.httpServer = httpServer;
+        this.socketIo = socketIo;
+        this.registry = registry;
+    }
+
+    /** Opens the store, migrates it, and starts serving; the bound port is {@link #port()}. */
+    public static TicketChatServer start(ServerConfig config) throws Exception {
+        log.info("starting config={}", config);
+        ObjectMapper mapper = new ObjectMapper();
+        LimitsConfig limits = config.limits();
+        Database database = Database.open(config.effectiveDatabaseUrl());
+        DbExecutor db = new DbExecutor(Database.DEFAULT_POOL_SIZE, DB_QUEUE_CAPACITY);
+        UserStore users = new UserStore(database);
+        JwtService jwt = new JwtService(config.jwtSecret(), config.tokenTtl());
+        AuthService auth = new AuthService(users, jwt, new PasswordHasher());
+        TicketService tickets = new TicketService(database);
+        MessageLimits messageLimits = new MessageLimits(limits.historyDefaultLimit(), limits.historyMaxLimit(),
+                limits.maxMessageChars(), limits.maxAttachments());
+        MessageService messages = new MessageService(database, tickets, messageLimits, Clock.systemUTC());
+
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = Executors.defaultThreadFactory().newThread(runnable);
+            thread.setName("ticketchat-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+
+        EngineIoOptions engineOptions = EngineIoOptions.defaults()
+                .withHeartbeat(config.pingInterval(), config.pingTimeout())
+                .withMaxPayloadBytes(limits.maxPayloadBytes())
+                .withMaxQueuedBytes(limits.maxOutboundQueuedBytes());
+        SocketIoServer socketIo = new SocketIoServer(mapper, engineOptions);
+        Namespace chat = socketIo.namespace("/");
+        ChatGateway gateway = new ChatGateway(chat, jwt, auth, tickets, messages, db, timers, mapper, 100);
+        gateway.install();
+
+        PrometheusMeterRegistry registry = metrics(socketIo, chat, db);
+        Router router = new Router(mapper);
+        new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage).register(router);
+        new OpsRoutes(mapper, database, db, registry).register(router);
+
+        HttpServer httpServer = HttpServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .mount("/socket.io/", socketIo.engine())
+                .fallback(router)
+                .maxBodyBytes(limits.maxPayloadBytes())
+                .build()
+                .start();
+        TicketChatServer server = new TicketChatServer(config, database, db, timers, httpServer, socketIo, registry);
+        log.info("started host={} port={} database={}", config.host(), server.port(),
+                database.isSqlite() ? "sqlite" : "postgresql");
+        if (config.demo()) {
+            DemoData.ensure(auth, tickets, messages);
+            printDemoLogin(server.port());
+        }
+        return server;
+    }
+
+    private static PrometheusMeterRegistry metrics(SocketIoServer socketIo, Namespace chat, DbExecutor db) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("ticketchat.engine.sessions", socketIo, SocketIoServer::engineSessionCount)
+                .description("Open Engine.IO sessions")
+                .register(registry);
+        Gauge.builder("ticketchat.sockets", chat, Namespace::socketCount)
+                .description("Connected Socket.IO sockets on the default namespace")
+                .register(registry);
+        Gauge.builder("ticketchat.rooms", chat, Namespace::roomCount)
+                .description("Ticket rooms with at least one member")
+                .register(registry);
+        Gauge.builder("ticketchat.room.memberships", chat, Namespace::membershipCount)
+                .description("Socket memberships in ticket rooms")
+                .register(registry);
+        Gauge.builder("ticketchat.db.queued.tasks", db, DbExecutor::queuedTasks)
+                .description("Database work waiting for a worker")
+                .register(registry);
+        return registry;
+    }
+
+    private static void printDemoLogin(int port) {
+        String base = "http://127.0.0.1:" + port;
+        System.out.println();
+        System.out.println("TicketChat demo is running on " + base);
+        System.out.println("  agent:    " + DemoData.AGENT_EMAIL + " / " + DemoData.AGENT_PASSWORD);
+        System.out.println("  customer: " + DemoData.CUSTOMER_EMAIL + " / " + DemoData.CUSTOMER_PASSWORD);
+        System.out.println("  log in:   curl -s -X POST " + base + "/api/auth/login"
+                + " -H 'Content-Type: application/json'"
+                + " -d '{\"email\":\"" + DemoData.CUSTOMER_EMAIL
+                + "\",\"password\":\"" + DemoData.CUSTOMER_PASSWORD + "\"}'");
+        System.out.println();
+    }
+
+    public int port() {
+        return httpServer.port();
+    }
+
+    public SocketIoServer socketIo() {
+        return socketIo;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        log.info("stopping port={}", port());
+        httpServer.stop();
+        socketIo.close();
+        timers.shutdownNow();
+        db.close();
+        database.close();
+        registry.close();
+        log.info("stopped");
+    }
+}
