@@ -20,6 +20,7 @@ public final class Views {
 
     public static ObjectNode user(ObjectMapper mapper, User user) {
         ObjectNode node = mapper.createObjectNode();
+        node.put("_id", user.id());
         node.put("id", user.id());
         node.put("email", user.email());
         node.put("name", user.name());

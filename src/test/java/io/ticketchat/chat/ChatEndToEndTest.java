@@ -1,10 +1,13 @@
 package io.ticketchat.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ticketchat.testsupport.JavaSocket;
+import io.ticketchat.testsupport.JsSocket;
+import io.ticketchat.testsupport.NodeClientDriver;
 import io.ticketchat.testsupport.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A customer and an agent chat through the official Java client, and the history survives a restart on the
- * same SQLite file.
+ * A customer and an agent chat through the official Java and JavaScript clients, and the history survives a
+ * restart on the same SQLite file.
  */
 class ChatEndToEndTest {
     @TempDir
@@ -41,7 +44,7 @@ class ChatEndToEndTest {
     }
 
     @Test
-    void customerAndAgentChatLiveAndHistorySurvivesRestart() throws Exception {
+    void chatWorksLiveAndAfterRestart() throws Exception {
         server = TestServer.start(dataDir);
         TestServer.Response registered = server.post("/api/auth/register", null,
                 Map.of("email", "ada@example.test", "password", "correct horse", "name", "Ada"));
@@ -100,6 +103,36 @@ class ChatEndToEndTest {
         TestServer.Response restHistory = server.get("/api/tickets/" + ticketId + "/messages", customerToken);
         assertThat(restHistory.status()).isEqualTo(200);
         assertThat(restHistory.body().path("messages")).hasSize(2);
+    }
+
+    @Test
+    void javaScriptClientChatsWithJavaClient() throws Exception {
+        server = TestServer.start(dataDir);
+        String customerToken = server.post("/api/auth/register", null,
+                Map.of("email", "lin@example.test", "password", "long enough", "name", "Lin"))
+                .body().path("token").asText();
+        String ticketId = server.post("/api/tickets", customerToken, Map.of("subject", "Refund"))
+                .body().path("ticket").path("id").asText();
+        JavaSocket agent = connect(TestServer.token("agent-9", "agent", "Omar"), "websocket");
+
+        try (NodeClientDriver node = NodeClientDriver.start()) {
+            JsSocket customer = node.connect(server.baseUrl(), JsSocket.options().auth(Map.of("token", customerToken)));
+            customer.awaitConnected();
+            JsonNode joined = customer.emitWithAck("join_ticket", Map.of("ticketId", ticketId)).get(10, SECONDS);
+            agent.call("join_ticket", ticketId);
+            JsonNode sent = customer.emitWithAck("send_message",
+                    Map.of("ticketId", ticketId, "content", "Où est mon remboursement ? 💸", "clientMessageId", "r-1"))
+                    .get(10, SECONDS);
+            agent.call("send_message", Map.of("ticketId", ticketId, "content", "Sent today"));
+
+            assertThat(joined.get(0).path("ok").asBoolean()).isTrue();
+            assertThat(sent.get(0).path("message").path("content").asText()).isEqualTo("Où est mon remboursement ? 💸");
+            customer.awaitEvent("active_users", args -> args.get(0).path("users").size() == 2);
+            customer.awaitEvent("new_message", args -> args.get(0).path("content").asText().equals("Sent today"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> agent.events("new_message").size() == 2);
+            assertThat(agent.events("new_message").get(0).path("clientMessageId").asText()).isEqualTo("r-1");
+            assertThat(customer.events("new_message")).hasSize(2);
+        }
     }
 
     private static List<JsonNode> lastActiveUsers(JavaSocket client) {
