@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
 public final class ChatGateway {
     private static final Logger log = LoggerFactory.getLogger(ChatGateway.class);
     private static final String TICKET_ROOM_PREFIX = "ticket:";
+    private static final String USER_ROOM_PREFIX = "user:";
+    /** Room of every staff connection, for events that go to all staff. */
+    static final String STAFF_ROOM = "staff";
     static final String UNAUTHORIZED_MESSAGE = ErrorCode.UNAUTHORIZED.wireName();
 
     private final Namespace namespace;
@@ -98,6 +101,11 @@ public final class ChatGateway {
         return TICKET_ROOM_PREFIX + ticketId;
     }
 
+    /** Returns the room that holds every connection of one user. */
+    static String userRoom(String userId) {
+        return USER_ROOM_PREFIX + userId;
+    }
+
     /** Sends a stored message to everyone in its ticket's room; REST sends go through here too. */
     public void publishNewMessage(Message message) {
         namespace.to(ticketRoom(message.ticketId())).emit(ServerEvent.NEW_MESSAGE.wireName(), message.toWire());
@@ -138,6 +146,10 @@ public final class ChatGateway {
 
     private void onConnection(SocketIoSocket socket) {
         ClientConnection connection = socket.attachment();
+        socket.join(userRoom(connection.user().id()));
+        if (connection.user().role().isStaff()) {
+            socket.join(STAFF_ROOM);
+        }
         long untilExpiryMillis = Duration.between(Instant.now(), connection.tokenExpiresAt()).toMillis();
         connection.setExpiryTimer(timers.schedule(() -> {
             log.debug("token expired, disconnecting conn={} user={}", socket.id(), connection.user().id());
