@@ -96,6 +96,35 @@ public final class UserStore {
                 .execute()) > 0;
     }
 
+    /** Stores that the user has an open connection. */
+    public boolean markOnline(String id) {
+        return database.withHandle("mark user online", handle -> handle
+                .createUpdate("UPDATE users SET presence = 'online' WHERE id = :id")
+                .bind("id", id)
+                .execute()) > 0;
+    }
+
+    /** Stores that the user went offline, and when their last connection closed. */
+    public boolean markOffline(String id, Instant lastSeenAt) {
+        return database.withHandle("mark user offline", handle -> handle
+                .createUpdate("UPDATE users SET presence = 'offline', last_seen_at = :at WHERE id = :id")
+                .bind("id", id)
+                .bind("at", lastSeenAt.toEpochMilli())
+                .execute()) > 0;
+    }
+
+    /**
+     * Sets every user still stored as online to offline, for a server start after a crash or a kill: nothing
+     * waits for a goodbye that never came. Their {@code last_seen_at} keeps its last stored value.
+     *
+     * @return the number of users changed
+     */
+    public int resetPresence() {
+        return database.withHandle("reset presence", handle -> handle
+                .createUpdate("UPDATE users SET presence = 'offline' WHERE presence <> 'offline'")
+                .execute());
+    }
+
     /** Returns every agent, manager and admin, ordered by name. */
     public List<User> listStaff() {
         return database.withHandle("list staff", handle -> handle
