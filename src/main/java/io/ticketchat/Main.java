@@ -140,7 +140,11 @@ public final class Main implements Callable<Integer> {
                     defaults.maxAttachments(),
                     historyLimit,
                     historyLimit,
-                    defaults.maxOutboundQueuedBytes());
+                    defaults.maxOutboundQueuedBytes(),
+                    defaults.eventsPerSecond(),
+                    defaults.eventBurst(),
+                    defaults.floodDisconnectMillis(),
+                    defaults.maxJoinedTickets());
             return new ServerConfig(
                     bindHost,
                     port,

@@ -12,6 +12,9 @@ import io.ticketchat.auth.AuthService;
 import io.ticketchat.auth.JwtService;
 import io.ticketchat.auth.PasswordHasher;
 import io.ticketchat.chat.ChatGateway;
+import io.ticketchat.chat.ChatServices;
+import io.ticketchat.chat.PresenceAnnouncer;
+import io.ticketchat.concurrent.TimerService;
 import io.ticketchat.config.LimitsConfig;
 import io.ticketchat.config.ServerConfig;
 import io.ticketchat.db.Database;
@@ -21,6 +24,7 @@ import io.ticketchat.http.HttpServer;
 import io.ticketchat.demo.DemoData;
 import io.ticketchat.message.MessageLimits;
 import io.ticketchat.message.MessageService;
+import io.ticketchat.presence.PresenceTracker;
 import io.ticketchat.rest.ApiRoutes;
 import io.ticketchat.rest.OpsRoutes;
 import io.ticketchat.rest.Router;
@@ -29,8 +33,6 @@ import io.ticketchat.socketio.SocketIoServer;
 import io.ticketchat.ticket.TicketService;
 import io.ticketchat.user.UserStore;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +48,13 @@ public final class TicketChatServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database database;
     private final DbExecutor db;
-    private final ScheduledThreadPoolExecutor timers;
+    private final TimerService timers;
     private final HttpServer httpServer;
     private final SocketIoServer socketIo;
     private final PrometheusMeterRegistry registry;
 
     private TicketChatServer(ServerConfig config, Database database, DbExecutor db,
-            ScheduledThreadPoolExecutor timers, HttpServer httpServer, SocketIoServer socketIo,
+            TimerService timers, HttpServer httpServer, SocketIoServer socketIo,
             PrometheusMeterRegistry registry) {
         this.config = config;
         this.database = database;
@@ -78,13 +80,11 @@ public final class TicketChatServer implements AutoCloseable {
                 limits.maxMessageChars(), limits.maxAttachments());
         MessageService messages = new MessageService(database, tickets, messageLimits, Clock.systemUTC());
 
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = Executors.defaultThreadFactory().newThread(runnable);
-            thread.setName("ticketchat-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timers.setRemoveOnCancelPolicy(true);
+        int leftOnline = users.resetPresence();
+        if (leftOnline > 0) {
+            log.info("presence reset users={}: they were stored as online when the server last stopped", leftOnline);
+        }
+        TimerService timers = new TimerService();
 
         EngineIoOptions engineOptions = EngineIoOptions.defaults()
                 .withHeartbeat(config.pingInterval(), config.pingTimeout())
@@ -92,12 +92,25 @@ public final class TicketChatServer implements AutoCloseable {
                 .withMaxQueuedBytes(limits.maxOutboundQueuedBytes());
         SocketIoServer socketIo = new SocketIoServer(mapper, engineOptions);
         Namespace chat = socketIo.namespace("/");
-        ChatGateway gateway = new ChatGateway(chat, jwt, auth, tickets, messages, db, timers, mapper, 100);
+        PresenceTracker presence = new PresenceTracker(config.presenceGrace(), timers,
+                new PresenceAnnouncer(chat, users, db, mapper), Clock.systemUTC());
+        ChatServices services = new ChatServices(jwt, auth, users, tickets, messages);
+        ChatGateway gateway = new ChatGateway(chat, services, presence, db, timers, mapper, limits);
         gateway.install();
 
         PrometheusMeterRegistry registry = metrics(socketIo, chat, db);
+        Gauge.builder("ticketchat.presence.entries", presence, PresenceTracker::entryCount)
+                .description("Staff users tracked as present or in their grace period")
+                .register(registry);
+        Gauge.builder("ticketchat.scheduled.timers", timers, TimerService::pendingCount)
+                .description("Timers scheduled and neither fired nor cancelled")
+                .register(registry);
+        Gauge.builder("ticketchat.typing.entries", gateway, ChatGateway::typingEntryCount)
+                .description("Users marked as typing in a ticket")
+                .register(registry);
         Router router = new Router(mapper);
-        new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage).register(router);
+        new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage, users, presence)
+                .register(router);
         new OpsRoutes(mapper, database, db, registry).register(router);
 
         HttpServer httpServer = HttpServer.builder()
@@ -172,7 +185,7 @@ public final class TicketChatServer implements AutoCloseable {
         log.info("stopping port={}", port());
         httpServer.stop();
         socketIo.close();
-        timers.shutdownNow();
+        timers.close();
         db.close();
         database.close();
         registry.close();

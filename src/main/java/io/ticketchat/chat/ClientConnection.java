@@ -1,32 +1,45 @@
 package io.ticketchat.chat;
 
+import io.ticketchat.concurrent.TimerService.Timer;
 import io.ticketchat.user.User;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The application's state for one authenticated Socket.IO connection: who it is, which tickets it joined,
- * and the timer that disconnects it when its token expires.
+ * in which of them it is typing, its event rate limit, and its timers.
  *
  * <p>Owner: the Socket.IO socket, which holds this object as its attachment from the accepted handshake
- * until it disconnects. Bound: at most {@code maxJoinedTickets} ticket ids and one timer. Threads: the
- * socket's event loop and the database executor both touch it, so every method is synchronized.
- * Release: {@link #close()} on disconnect cancels the timer, empties the ticket set and makes every later
- * join a no-op, so a join whose database check finishes after the client left leaves nothing behind.
+ * until it disconnects. Bound: at most {@code maxJoinedTickets} joined tickets, one typing timer per joined
+ * ticket, one token-expiry timer. Threads: the socket's event loop, the database executor and the timer
+ * thread, so every method is synchronized. Release: {@link #close()} on disconnect cancels every timer,
+ * empties the sets and makes later joins no-ops, so a join whose database check finishes after the client
+ * left leaves nothing behind.
  */
 final class ClientConnection {
+    private final String id;
     private final User user;
     private final Instant tokenExpiresAt;
+    private final EventRateLimiter rateLimiter;
     private final Set<String> joinedTicketIds = new LinkedHashSet<>();
-    private ScheduledFuture<?> expiryTimer;
+    private final Map<String, Timer> typingTimers = new HashMap<>(2);
+    private Timer expiryTimer;
     private boolean closed;
 
-    ClientConnection(User user, Instant tokenExpiresAt) {
+    ClientConnection(String id, User user, Instant tokenExpiresAt, EventRateLimiter rateLimiter) {
+        this.id = id;
         this.user = user;
         this.tokenExpiresAt = tokenExpiresAt;
+        this.rateLimiter = rateLimiter;
+    }
+
+    /** Returns an id unique among this node's connections, used for presence and typing state. */
+    String id() {
+        return id;
     }
 
     User user() {
@@ -37,9 +50,13 @@ final class ClientConnection {
         return tokenExpiresAt;
     }
 
-    synchronized void setExpiryTimer(ScheduledFuture<?> timer) {
+    EventRateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    synchronized void setExpiryTimer(Timer timer) {
         if (closed) {
-            timer.cancel(false);
+            timer.cancel();
             return;
         }
         expiryTimer = timer;
@@ -72,19 +89,58 @@ final class ClientConnection {
         return joinedTicketIds.remove(ticketId);
     }
 
-    /** Releases everything this connection holds and returns the tickets it had joined. */
-    synchronized List<String> close() {
+    /**
+     * Replaces the typing-expiry timer of a ticket.
+     *
+     * @return false when the connection is closed or has not joined the ticket, so the timer was cancelled
+     */
+    synchronized boolean setTypingTimer(String ticketId, Timer timer) {
+        if (closed || !joinedTicketIds.contains(ticketId)) {
+            timer.cancel();
+            return false;
+        }
+        Timer previous = typingTimers.put(ticketId, timer);
+        if (previous != null) {
+            previous.cancel();
+        }
+        return true;
+    }
+
+    /** Cancels the typing timer of a ticket; returns whether the connection was typing there. */
+    synchronized boolean clearTyping(String ticketId) {
+        Timer timer = typingTimers.remove(ticketId);
+        if (timer == null) {
+            return false;
+        }
+        timer.cancel();
+        return true;
+    }
+
+    /** Removes the typing timer of a ticket only if it is {@code timer}, as when that timer fires. */
+    synchronized boolean typingExpired(String ticketId, Timer timer) {
+        return typingTimers.remove(ticketId, timer);
+    }
+
+    /** Releases everything this connection holds and returns what the gateway must announce. */
+    synchronized Released close() {
         closed = true;
         if (expiryTimer != null) {
-            expiryTimer.cancel(false);
+            expiryTimer.cancel();
             expiryTimer = null;
         }
+        typingTimers.values().forEach(Timer::cancel);
+        List<String> typing = List.copyOf(typingTimers.keySet());
+        typingTimers.clear();
         List<String> joined = List.copyOf(joinedTicketIds);
         joinedTicketIds.clear();
-        return joined;
+        return new Released(joined, typing);
     }
 
     synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** The tickets a closed connection had joined and those it was typing in. */
+    record Released(List<String> joinedTicketIds, List<String> typingTicketIds) {
     }
 }

@@ -5,7 +5,10 @@ enum ClientEvent {
     JOIN_TICKET("join_ticket"),
     LEAVE_TICKET("leave_ticket"),
     GET_TICKET_MESSAGES("get_ticket_messages"),
-    SEND_MESSAGE("send_message");
+    SEND_MESSAGE("send_message"),
+    TYPING("typing"),
+    MARK_READ("mark_read"),
+    SET_STATUS("set_status");
 
     private final String wireName;
 

@@ -8,6 +8,12 @@ enum ServerEvent {
     NEW_MESSAGE("new_message"),
     /** {@code {ticketId, users}}: the distinct users joined to a ticket, sent when that set changes. */
     ACTIVE_USERS("active_users"),
+    /** {@code {ticketId, userId, userName, isTyping}}: a user's typing state in a ticket changed. */
+    USER_TYPING("user_typing"),
+    /** {@code {ticketId, userId, upToMessageId, readAt}}: a user read a ticket up to a message. */
+    MESSAGES_READ("messages_read"),
+    /** {@code {userId, userName, status, timestamp}}: a staff user's presence changed; to every client. */
+    AGENT_STATUS_UPDATE("agent_status_update"),
     /** {@code {code, message}}: a failure of an event sent without an acknowledgement. */
     ERROR("error");
 

@@ -12,6 +12,10 @@ import java.util.List;
  * @param historyDefaultLimit messages in a history page when the client names no limit
  * @param historyMaxLimit upper clamp of a history page
  * @param maxOutboundQueuedBytes bytes queued for one slow connection before it is dropped
+ * @param eventsPerSecond client events one connection may send per second, on average
+ * @param eventBurst client events one connection may send at once after a quiet time
+ * @param floodDisconnectMillis how long a connection may stay over the event rate before it is disconnected
+ * @param maxJoinedTickets tickets one connection may join at once
  */
 public record LimitsConfig(
         int maxPayloadBytes,
@@ -19,10 +23,14 @@ public record LimitsConfig(
         int maxAttachments,
         int historyDefaultLimit,
         int historyMaxLimit,
-        int maxOutboundQueuedBytes) {
+        int maxOutboundQueuedBytes,
+        int eventsPerSecond,
+        int eventBurst,
+        long floodDisconnectMillis,
+        int maxJoinedTickets) {
 
     public static LimitsConfig defaults() {
-        return new LimitsConfig(1_000_000, 10_000, 10, 200, 200, 1_000_000);
+        return new LimitsConfig(1_000_000, 10_000, 10, 200, 200, 1_000_000, 20, 40, 10_000, 100);
     }
 
     void collectProblems(List<String> problems) {
@@ -35,6 +43,10 @@ public record LimitsConfig(
             problems.add("history default limit " + historyDefaultLimit + " is above the max " + historyMaxLimit);
         }
         requireAtLeast(problems, "max outbound queued bytes", maxOutboundQueuedBytes, 1024);
+        requireAtLeast(problems, "events per second", eventsPerSecond, 1);
+        requireAtLeast(problems, "event burst", eventBurst, 1);
+        requireAtLeast(problems, "flood disconnect ms", floodDisconnectMillis, 0);
+        requireAtLeast(problems, "max joined tickets", maxJoinedTickets, 1);
     }
 
     private static void requireAtLeast(List<String> problems, String name, long value, long minimum) {

@@ -14,11 +14,13 @@ import io.ticketchat.message.Message;
 import io.ticketchat.message.MessageService;
 import io.ticketchat.message.SendRequest;
 import io.ticketchat.message.SendResult;
+import io.ticketchat.presence.PresenceTracker;
 import io.ticketchat.ticket.Ticket;
 import io.ticketchat.ticket.TicketPage;
 import io.ticketchat.ticket.TicketService;
 import io.ticketchat.user.Role;
 import io.ticketchat.user.User;
+import io.ticketchat.user.UserStore;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -36,6 +38,8 @@ public final class ApiRoutes {
     private final TicketService ticketService;
     private final MessageService messageService;
     private final Consumer<Message> newMessagePublisher;
+    private final UserStore users;
+    private final PresenceTracker presence;
 
     public ApiRoutes(
             ObjectMapper mapper,
@@ -43,13 +47,17 @@ public final class ApiRoutes {
             AuthService authService,
             TicketService ticketService,
             MessageService messageService,
-            Consumer<Message> newMessagePublisher) {
+            Consumer<Message> newMessagePublisher,
+            UserStore users,
+            PresenceTracker presence) {
         this.mapper = mapper;
         this.db = db;
         this.authService = authService;
         this.ticketService = ticketService;
         this.messageService = messageService;
         this.newMessagePublisher = newMessagePublisher;
+        this.users = users;
+        this.presence = presence;
     }
 
     public void register(Router router) {
@@ -57,6 +65,7 @@ public final class ApiRoutes {
                 .add("POST", "/api/auth/login", this::login)
                 .add("GET", "/api/me", this::me)
                 .add("POST", "/api/users", this::createUser)
+                .add("GET", "/api/agents", this::listAgents)
                 .add("POST", "/api/tickets", this::createTicket)
                 .add("GET", "/api/tickets", this::listTickets)
                 .add("GET", "/api/tickets/{id}", this::getTicket)
@@ -94,6 +103,20 @@ public final class ApiRoutes {
             User created = authService.createStaff(admin, text(body, "email"), text(body, "password"),
                     text(body, "name"), role);
             return RestResponse.created(userBody(created));
+        });
+    }
+
+    private CompletableFuture<RestResponse> listAgents(RestRequest request) {
+        return run(() -> {
+            if (!authenticate(request).role().isStaff()) {
+                throw new ApiException(ErrorCode.FORBIDDEN, "Only staff can list agents");
+            }
+            ObjectNode body = mapper.createObjectNode();
+            ArrayNode agents = body.putArray("agents");
+            for (User staff : users.listStaff()) {
+                agents.add(Views.agent(mapper, staff, presence.statusOf(staff.id())));
+            }
+            return RestResponse.ok(body);
         });
     }
 

@@ -2,6 +2,7 @@ package io.ticketchat.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ticketchat.presence.PresenceStatus;
 import io.ticketchat.user.User;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,6 +27,21 @@ public final class Views {
         node.put("name", user.name());
         node.put("role", user.role().wireName());
         node.put("createdAt", iso(user.createdAt()));
+        return node;
+    }
+
+    /**
+     * Returns a staff user as {@code GET /api/agents} lists them: live presence, and {@code lastSeenAt}, the
+     * moment their last connection closed. No email address: the list is for showing who is available.
+     */
+    public static ObjectNode agent(ObjectMapper mapper, User user, PresenceStatus status) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("_id", user.id());
+        node.put("id", user.id());
+        node.put("name", user.name());
+        node.put("role", user.role().wireName());
+        node.put("status", status.wireName());
+        node.put("lastSeenAt", iso(user.lastSeenAt()));
         return node;
     }
 

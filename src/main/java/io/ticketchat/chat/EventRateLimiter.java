@@ -1,0 +1,60 @@
+package io.ticketchat.chat;
+
+/**
+ * A token bucket for the events of one connection: {@code ratePerSecond} tokens a second, up to {@code burst}
+ * saved. It also tracks how long the connection has been refused without a break, so a client that keeps
+ * flooding after being told can be disconnected, and paces the {@code error} events sent for refusals.
+ *
+ * <p>Owner: one {@link ClientConnection}. Threads: the socket's event loop only, because every client event
+ * arrives there, so it needs no lock. Release: with its connection.
+ */
+final class EventRateLimiter {
+    /** How it went for one event. */
+    enum Outcome {
+        ACCEPTED,
+        REFUSED,
+        /** Refused, and refused without a break for longer than the flood limit: disconnect. */
+        DISCONNECT
+    }
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final double ratePerSecond;
+    private final double burst;
+    private final long floodLimitNanos;
+    private double tokens;
+    private long refilledAt;
+    private long refusedSince = -1;
+    private long errorEventAt = Long.MIN_VALUE;
+
+    EventRateLimiter(double ratePerSecond, int burst, long floodLimitMillis, long nowNanos) {
+        this.ratePerSecond = ratePerSecond;
+        this.burst = burst;
+        this.floodLimitNanos = floodLimitMillis * 1_000_000L;
+        this.tokens = burst;
+        this.refilledAt = nowNanos;
+    }
+
+    Outcome acquire(long nowNanos) {
+        tokens = Math.min(burst, tokens + (nowNanos - refilledAt) * ratePerSecond / NANOS_PER_SECOND);
+        refilledAt = nowNanos;
+        if (tokens >= 1) {
+            tokens -= 1;
+            refusedSince = -1;
+            return Outcome.ACCEPTED;
+        }
+        if (refusedSince < 0) {
+            refusedSince = nowNanos;
+        }
+        return nowNanos - refusedSince >= floodLimitNanos ? Outcome.DISCONNECT : Outcome.REFUSED;
+    }
+
+    /** Returns whether an {@code error} event may go out for a refusal now: at most one a second. */
+    boolean mayReportRefusal(long nowNanos) {
+        if (errorEventAt != Long.MIN_VALUE && nowNanos - errorEventAt < NANOS_PER_SECOND) {
+            return false;
+        }
+        errorEventAt = nowNanos;
+        return true;
+    }
+}
