@@ -77,6 +77,11 @@ public final class Main implements Callable<Integer> {
                         + "(env TICKETCHAT_PRESENCE_GRACE_MS, default ${DEFAULT-VALUE}).")
         long presenceGraceMillis;
 
+        @Option(names = "--typing-timeout-ms", defaultValue = "${env:TICKETCHAT_TYPING_TIMEOUT_MS:-10000}",
+                description = "How long a typing indicator lasts without a new isTyping: true, in ms "
+                        + "(env TICKETCHAT_TYPING_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+        long typingTimeoutMillis;
+
         @Option(names = "--demo", defaultValue = "${env:TICKETCHAT_DEMO:-false}", arity = "0..1",
                 fallbackValue = "true",
                 description = "Create a demo agent, a demo customer and a demo ticket, and print how to log in "
@@ -154,6 +159,7 @@ public final class Main implements Callable<Integer> {
                     secret,
                     Duration.ofMinutes(tokenTtlMinutes),
                     Duration.ofMillis(presenceGraceMillis),
+                    Duration.ofMillis(typingTimeoutMillis),
                     demo,
                     Duration.ofMillis(pingIntervalMillis),
                     Duration.ofMillis(pingTimeoutMillis),

@@ -95,7 +95,8 @@ public final class TicketChatServer implements AutoCloseable {
         PresenceTracker presence = new PresenceTracker(config.presenceGrace(), timers,
                 new PresenceAnnouncer(chat, users, db, mapper), Clock.systemUTC());
         ChatServices services = new ChatServices(jwt, auth, users, tickets, messages);
-        ChatGateway gateway = new ChatGateway(chat, services, presence, db, timers, mapper, limits);
+        ChatGateway gateway = new ChatGateway(chat, services, presence, db, timers, mapper, limits,
+                config.typingTimeout());
         gateway.install();
 
         PrometheusMeterRegistry registry = metrics(socketIo, chat, db);

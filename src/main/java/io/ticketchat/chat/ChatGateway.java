@@ -62,7 +62,8 @@ public final class ChatGateway {
             DbExecutor db,
             TimerService timers,
             ObjectMapper mapper,
-            LimitsConfig limits) {
+            LimitsConfig limits,
+            Duration typingTimeout) {
         this.namespace = namespace;
         this.jwtService = services.jwt();
         this.authService = services.auth();
@@ -73,7 +74,7 @@ public final class ChatGateway {
         this.replies = new Replies(mapper);
         TypingTracker typing = new TypingTracker();
         this.ticketEvents = new TicketEvents(namespace, services, db, mapper, replies, limits.maxJoinedTickets());
-        this.liveEvents = new LiveEvents(namespace, services, presence, typing, db, timers, replies);
+        this.liveEvents = new LiveEvents(namespace, services, presence, typing, db, timers, replies, typingTimeout);
     }
 
     /** Registers the handshake check and the event listeners on the namespace. */

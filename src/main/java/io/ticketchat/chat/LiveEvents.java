@@ -24,13 +24,10 @@ import java.time.Duration;
  * {@code typing}, {@code mark_read} and {@code set_status}: the live signals of the desk.
  *
  * <p>Typing is never stored. A connection's typing state in a ticket ends when it says so, when it leaves
- * the ticket or closes, or {@link #TYPING_TIMEOUT} after its last {@code isTyping: true}; the expiry timer
- * belongs to the connection and is cancelled with it.
+ * the ticket or closes, or the typing timeout (10 s by default) after its last {@code isTyping: true}. The
+ * expiry timer belongs to the connection and is cancelled with it.
  */
 final class LiveEvents {
-    /** How long a typing state lasts without a new {@code isTyping: true}. */
-    static final Duration TYPING_TIMEOUT = Duration.ofSeconds(10);
-
     private final Namespace namespace;
     private final MessageService messageService;
     private final UserStore users;
@@ -39,9 +36,10 @@ final class LiveEvents {
     private final DbExecutor db;
     private final TimerService timers;
     private final Replies replies;
+    private final Duration typingTimeout;
 
     LiveEvents(Namespace namespace, ChatServices services, PresenceTracker presence, TypingTracker typing,
-            DbExecutor db, TimerService timers, Replies replies) {
+            DbExecutor db, TimerService timers, Replies replies, Duration typingTimeout) {
         this.namespace = namespace;
         this.messageService = services.messages();
         this.users = services.users();
@@ -50,6 +48,7 @@ final class LiveEvents {
         this.db = db;
         this.timers = timers;
         this.replies = replies;
+        this.typingTimeout = typingTimeout;
     }
 
     void typing(SocketIoSocket socket, ClientConnection connection, JsonNode payload, Ack ack) {
@@ -81,7 +80,7 @@ final class LiveEvents {
 
     private void startTyping(ClientConnection connection, String ticketId) {
         Timer[] expiry = new Timer[1];
-        expiry[0] = timers.schedule(TYPING_TIMEOUT, () -> {
+        expiry[0] = timers.schedule(typingTimeout, () -> {
             if (connection.typingExpired(ticketId, expiry[0])) {
                 typingEnded(connection, ticketId);
             }

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param jwtSecret HS256 signing secret, at least 32 bytes
  * @param tokenTtl lifetime of the tokens the REST login issues
  * @param presenceGrace how long a staff user stays present after their last connection closes
+ * @param typingTimeout how long a typing state lasts without a new {@code isTyping: true}
  * @param demo whether demo accounts and a demo ticket are created on start
  * @param pingInterval Engine.IO heartbeat interval
  * @param pingTimeout how long the server waits for a pong before it closes the session
@@ -34,6 +35,7 @@ public record ServerConfig(
         String jwtSecret,
         Duration tokenTtl,
         Duration presenceGrace,
+        Duration typingTimeout,
         boolean demo,
         Duration pingInterval,
         Duration pingTimeout,
@@ -47,6 +49,7 @@ public record ServerConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(tokenTtl, "tokenTtl");
         Objects.requireNonNull(presenceGrace, "presenceGrace");
+        Objects.requireNonNull(typingTimeout, "typingTimeout");
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(pingTimeout, "pingTimeout");
         Objects.requireNonNull(limits, "limits");
@@ -81,6 +84,7 @@ public record ServerConfig(
         }
         requirePositive(problems, "token TTL", tokenTtl);
         requireNotNegative(problems, "presence grace", presenceGrace);
+        requirePositive(problems, "typing timeout", typingTimeout);
         requirePositive(problems, "ping interval", pingInterval);
         requirePositive(problems, "ping timeout", pingTimeout);
         limits.collectProblems(problems);
@@ -107,7 +111,8 @@ public record ServerConfig(
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir
                 + ", database=" + redactUrl(effectiveDatabaseUrl()) + ", redis=" + redactUrl(redisUrl)
                 + ", jwtSecret=" + (jwtSecret == null ? "none" : "[redacted]")
-                + ", tokenTtl=" + tokenTtl + ", presenceGrace=" + presenceGrace + ", demo=" + demo
+                + ", tokenTtl=" + tokenTtl + ", presenceGrace=" + presenceGrace
+                + ", typingTimeout=" + typingTimeout + ", demo=" + demo
                 + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", limits=" + limits + "]";
     }
 

@@ -40,6 +40,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, LimitsConfig limits) throws Exception {
+        return start(dataDir, limits, Duration.ofSeconds(10));
+    }
+
+    /** Starts a server with a presence grace of 500 ms and the given limits and typing timeout. */
+    public static TestServer start(Path dataDir, LimitsConfig limits, Duration typingTimeout) throws Exception {
         ServerConfig config = new ServerConfig(
                 "127.0.0.1",
                 0,
@@ -49,6 +54,7 @@ public final class TestServer implements AutoCloseable {
                 SECRET,
                 Duration.ofHours(1),
                 Duration.ofMillis(500),
+                typingTimeout,
                 false,
                 Duration.ofMillis(2_000),
                 Duration.ofMillis(2_000),
