@@ -24,6 +24,7 @@ import io.ticketchat.http.HttpServer;
 import io.ticketchat.demo.DemoData;
 import io.ticketchat.message.MessageLimits;
 import io.ticketchat.message.MessageService;
+import io.ticketchat.metrics.ChatMetrics;
 import io.ticketchat.presence.PresenceTracker;
 import io.ticketchat.rest.ApiRoutes;
 import io.ticketchat.rest.OpsRoutes;
@@ -95,11 +96,12 @@ public final class TicketChatServer implements AutoCloseable {
         PresenceTracker presence = new PresenceTracker(config.presenceGrace(), timers,
                 new PresenceAnnouncer(chat, users, db, mapper), Clock.systemUTC());
         ChatServices services = new ChatServices(jwt, auth, users, tickets, messages);
+        PrometheusMeterRegistry registry = metrics(socketIo, chat, db);
+        ChatMetrics chatMetrics = new ChatMetrics(registry);
         ChatGateway gateway = new ChatGateway(chat, services, presence, db, timers, mapper, limits,
-                config.typingTimeout());
+                config.typingTimeout(), chatMetrics);
         gateway.install();
 
-        PrometheusMeterRegistry registry = metrics(socketIo, chat, db);
         Gauge.builder("ticketchat.presence.entries", presence, PresenceTracker::entryCount)
                 .description("Staff users tracked as present or in their grace period")
                 .register(registry);
@@ -109,7 +111,7 @@ public final class TicketChatServer implements AutoCloseable {
         Gauge.builder("ticketchat.typing.entries", gateway, ChatGateway::typingEntryCount)
                 .description("Users marked as typing in a ticket")
                 .register(registry);
-        Router router = new Router(mapper);
+        Router router = new Router(mapper, chatMetrics);
         new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage, users, presence)
                 .register(router);
         new OpsRoutes(mapper, database, db, registry).register(router);

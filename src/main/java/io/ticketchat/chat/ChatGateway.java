@@ -12,6 +12,7 @@ import io.ticketchat.db.DbExecutor;
 import io.ticketchat.error.ApiException;
 import io.ticketchat.error.ErrorCode;
 import io.ticketchat.message.Message;
+import io.ticketchat.metrics.ChatMetrics;
 import io.ticketchat.presence.PresenceStatus;
 import io.ticketchat.presence.PresenceTracker;
 import io.ticketchat.socketio.Ack;
@@ -50,6 +51,7 @@ public final class ChatGateway {
     private final DbExecutor db;
     private final TimerService timers;
     private final LimitsConfig limits;
+    private final ChatMetrics metrics;
     private final Replies replies;
     private final TicketEvents ticketEvents;
     private final LiveEvents liveEvents;
@@ -63,7 +65,8 @@ public final class ChatGateway {
             TimerService timers,
             ObjectMapper mapper,
             LimitsConfig limits,
-            Duration typingTimeout) {
+            Duration typingTimeout,
+            ChatMetrics metrics) {
         this.namespace = namespace;
         this.jwtService = services.jwt();
         this.authService = services.auth();
@@ -71,9 +74,11 @@ public final class ChatGateway {
         this.db = db;
         this.timers = timers;
         this.limits = limits;
-        this.replies = new Replies(mapper);
+        this.metrics = metrics;
+        this.replies = new Replies(mapper, metrics);
         TypingTracker typing = new TypingTracker();
-        this.ticketEvents = new TicketEvents(namespace, services, db, mapper, replies, limits.maxJoinedTickets());
+        this.ticketEvents = new TicketEvents(namespace, services, db, mapper, replies, metrics,
+                limits.maxJoinedTickets());
         this.liveEvents = new LiveEvents(namespace, services, presence, typing, db, timers, replies, typingTimeout);
     }
 
@@ -110,6 +115,7 @@ public final class ChatGateway {
             claims = jwtService.verify(token);
         } catch (ApiException e) {
             log.debug("handshake rejected code={} remote={}", e.code().wireName(), handshake.remoteAddress());
+            metrics.refused(ChatMetrics.Via.HANDSHAKE, ErrorCode.UNAUTHORIZED);
             callback.reject(ErrorCode.UNAUTHORIZED.wireName(), null);
             return;
         }
@@ -123,8 +129,9 @@ public final class ChatGateway {
             if (code == ErrorCode.INTERNAL) {
                 log.warn("handshake failed user={}", claims.userId(), Replies.unwrap(failure));
             }
-            boolean serverSide = code == ErrorCode.INTERNAL || code == ErrorCode.OVERLOADED;
-            callback.reject(serverSide ? code.wireName() : ErrorCode.UNAUTHORIZED.wireName(), null);
+            ErrorCode sent = code == ErrorCode.INTERNAL || code == ErrorCode.OVERLOADED ? code : ErrorCode.UNAUTHORIZED;
+            metrics.refused(ChatMetrics.Via.HANDSHAKE, sent);
+            callback.reject(sent.wireName(), null);
         });
     }
 
@@ -197,6 +204,7 @@ public final class ChatGateway {
     /** Registers a listener behind the connection's rate limit. */
     private void listen(SocketIoSocket socket, ClientConnection connection, ClientEvent event, EventHandler handler) {
         socket.on(event.wireName(), (s, args, ack) -> {
+            metrics.eventReceived();
             if (admit(s, connection, event, ack)) {
                 handler.handle(s, connection, args == null || args.isEmpty() ? NullNode.getInstance() : args.get(0),
                         ack);

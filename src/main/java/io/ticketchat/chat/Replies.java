@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ticketchat.error.ApiException;
 import io.ticketchat.error.ErrorCode;
+import io.ticketchat.metrics.ChatMetrics;
 import io.ticketchat.socketio.Ack;
 import io.ticketchat.socketio.SocketIoSocket;
 import java.util.concurrent.CompletionException;
@@ -20,9 +21,11 @@ final class Replies {
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
 
     private final ObjectMapper mapper;
+    private final ChatMetrics metrics;
 
-    Replies(ObjectMapper mapper) {
+    Replies(ObjectMapper mapper, ChatMetrics metrics) {
         this.mapper = mapper;
+        this.metrics = metrics;
     }
 
     ObjectNode object() {
@@ -48,6 +51,7 @@ final class Replies {
         if (code == ErrorCode.INTERNAL) {
             log.warn("event failed conn={}", socket.id(), cause);
         }
+        metrics.refused(ChatMetrics.Via.SOCKET, code);
         ObjectNode error = errorBody(code, message);
         if (ack != null) {
             ObjectNode result = mapper.createObjectNode();

@@ -12,6 +12,7 @@ import io.ticketchat.message.HistoryRequest;
 import io.ticketchat.message.Message;
 import io.ticketchat.message.MessageService;
 import io.ticketchat.message.SendRequest;
+import io.ticketchat.metrics.ChatMetrics;
 import io.ticketchat.socketio.Ack;
 import io.ticketchat.socketio.Namespace;
 import io.ticketchat.socketio.SocketIoSocket;
@@ -36,18 +37,20 @@ final class TicketEvents {
     private final DbExecutor db;
     private final ObjectMapper mapper;
     private final Replies replies;
+    private final ChatMetrics metrics;
     private final int maxJoinedTickets;
     /** Orders room changes with the lists computed from them. One lock for all rooms: each hold is short. */
     private final Object roomLock = new Object();
 
     TicketEvents(Namespace namespace, ChatServices services, DbExecutor db, ObjectMapper mapper, Replies replies,
-            int maxJoinedTickets) {
+            ChatMetrics metrics, int maxJoinedTickets) {
         this.namespace = namespace;
         this.ticketService = services.tickets();
         this.messageService = services.messages();
         this.db = db;
         this.mapper = mapper;
         this.replies = replies;
+        this.metrics = metrics;
         this.maxJoinedTickets = maxJoinedTickets;
     }
 
@@ -172,8 +175,7 @@ final class TicketEvents {
             }
             ObjectNode wire = result.message().toWire();
             if (result.created()) {
-                namespace.to(ChatGateway.ticketRoom(result.message().ticketId()))
-                        .emit(ServerEvent.NEW_MESSAGE.wireName(), wire);
+                publish(result.message().ticketId(), wire);
             }
             if (ack != null) {
                 ObjectNode reply = replies.ok();
@@ -184,8 +186,12 @@ final class TicketEvents {
     }
 
     void publishNewMessage(Message message) {
-        namespace.to(ChatGateway.ticketRoom(message.ticketId()))
-                .emit(ServerEvent.NEW_MESSAGE.wireName(), message.toWire());
+        publish(message.ticketId(), message.toWire());
+    }
+
+    private void publish(String ticketId, ObjectNode wireMessage) {
+        metrics.messageSent();
+        namespace.to(ChatGateway.ticketRoom(ticketId)).emit(ServerEvent.NEW_MESSAGE.wireName(), wireMessage);
     }
 
     private void announceIfLastLeft(User user, String ticketId) {

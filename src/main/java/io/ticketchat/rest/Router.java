@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.ticketchat.error.ApiException;
 import io.ticketchat.error.ErrorCode;
 import io.ticketchat.http.HttpRequestHandler;
+import io.ticketchat.metrics.ChatMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,10 +45,12 @@ public final class Router implements HttpRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
     private final ObjectMapper mapper;
+    private final ChatMetrics metrics;
     private final List<Route> routes = new ArrayList<>();
 
-    public Router(ObjectMapper mapper) {
+    public Router(ObjectMapper mapper, ChatMetrics metrics) {
         this.mapper = mapper;
+        this.metrics = metrics;
     }
 
     /** Adds a route; routes are matched in the order they were added. */
@@ -114,9 +117,11 @@ public final class Router implements HttpRequestHandler {
         Throwable cause = unwrap(failure);
         if (cause instanceof ApiException api) {
             log.debug("request rejected method={} path={} code={}", method, path, api.code().wireName());
+            metrics.refused(ChatMetrics.Via.HTTP, api.code());
             return new RestResponse(api.code().httpStatus(), errorBody(api.code(), api.clientMessage()), null);
         }
         log.warn("request failed method={} path={}", method, path, cause);
+        metrics.refused(ChatMetrics.Via.HTTP, ErrorCode.INTERNAL);
         return new RestResponse(500, errorBody(ErrorCode.INTERNAL, "Internal server error"), null);
     }
 
