@@ -149,7 +149,8 @@ public final class Main implements Callable<Integer> {
                     defaults.eventsPerSecond(),
                     defaults.eventBurst(),
                     defaults.floodDisconnectMillis(),
-                    defaults.maxJoinedTickets());
+                    defaults.maxJoinedTickets(),
+                    defaults.maxConnectionsPerUser());
             return new ServerConfig(
                     bindHost,
                     port,

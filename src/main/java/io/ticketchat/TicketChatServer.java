@@ -108,6 +108,9 @@ public final class TicketChatServer implements AutoCloseable {
         Gauge.builder("ticketchat.scheduled.timers", timers, TimerService::pendingCount)
                 .description("Timers scheduled and neither fired nor cancelled")
                 .register(registry);
+        Gauge.builder("ticketchat.connected.users", gateway, ChatGateway::connectedUserCount)
+                .description("Users with at least one open connection")
+                .register(registry);
         Gauge.builder("ticketchat.typing.entries", gateway, ChatGateway::typingEntryCount)
                 .description("Users marked as typing in a ticket")
                 .register(registry);

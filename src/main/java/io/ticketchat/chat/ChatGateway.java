@@ -56,6 +56,7 @@ public final class ChatGateway {
     private final TicketEvents ticketEvents;
     private final LiveEvents liveEvents;
     private final AtomicLong connectionCounter = new AtomicLong();
+    private final UserConnectionCounts connectionCounts = new UserConnectionCounts();
 
     public ChatGateway(
             Namespace namespace,
@@ -103,6 +104,11 @@ public final class ChatGateway {
         ticketEvents.publishNewMessage(message);
     }
 
+    /** Returns the number of users with an open connection on this node, for the gauge. */
+    public int connectedUserCount() {
+        return connectionCounts.userCount();
+    }
+
     /** Returns the number of (ticket, user) pairs marked as typing, for the gauge. */
     public int typingEntryCount() {
         return liveEvents.typingEntryCount();
@@ -121,6 +127,12 @@ public final class ChatGateway {
         }
         Instant expiresAt = claims.expiresAt();
         db.submit(() -> authService.authenticate(token)).whenComplete((user, failure) -> {
+            if (failure == null && connectionCounts.count(user.id()) >= limits.maxConnectionsPerUser()) {
+                log.debug("handshake rejected code=limit_exceeded user={}", user.id());
+                metrics.refused(ChatMetrics.Via.HANDSHAKE, ErrorCode.LIMIT_EXCEEDED);
+                callback.reject(ErrorCode.LIMIT_EXCEEDED.wireName(), null);
+                return;
+            }
             if (failure == null) {
                 callback.accept(newConnection(user, expiresAt));
                 return;
@@ -152,6 +164,15 @@ public final class ChatGateway {
     private void onConnection(SocketIoSocket socket) {
         ClientConnection connection = socket.attachment();
         User user = connection.user();
+        if (!connectionCounts.tryAdd(user.id(), limits.maxConnectionsPerUser())) {
+            // Handshakes of one user that passed the check at the same time can overshoot it; the later ones
+            // are told and closed here.
+            connection.close();
+            replies.fail(socket, null, new ApiException(ErrorCode.LIMIT_EXCEEDED,
+                    "Too many connections (max " + limits.maxConnectionsPerUser() + " per user)"), false);
+            socket.disconnect(true);
+            return;
+        }
         socket.join(userRoom(user.id()));
         if (user.role().isStaff()) {
             socket.join(STAFF_ROOM);
@@ -191,6 +212,7 @@ public final class ChatGateway {
     private void onDisconnect(SocketIoSocket socket, ClientConnection connection, String reason) {
         ClientConnection.Released released = connection.close();
         User user = connection.user();
+        connectionCounts.remove(user.id());
         for (String ticketId : released.typingTicketIds()) {
             liveEvents.typingEnded(connection, ticketId);
         }

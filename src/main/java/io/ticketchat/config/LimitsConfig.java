@@ -16,6 +16,7 @@ import java.util.List;
  * @param eventBurst client events one connection may send at once after a quiet time
  * @param floodDisconnectMillis how long a connection may stay over the event rate before it is disconnected
  * @param maxJoinedTickets tickets one connection may join at once
+ * @param maxConnectionsPerUser open connections one user may have on one node
  */
 public record LimitsConfig(
         int maxPayloadBytes,
@@ -27,10 +28,11 @@ public record LimitsConfig(
         int eventsPerSecond,
         int eventBurst,
         long floodDisconnectMillis,
-        int maxJoinedTickets) {
+        int maxJoinedTickets,
+        int maxConnectionsPerUser) {
 
     public static LimitsConfig defaults() {
-        return new LimitsConfig(1_000_000, 10_000, 10, 200, 200, 1_000_000, 20, 40, 10_000, 100);
+        return new LimitsConfig(1_000_000, 10_000, 10, 200, 200, 1_000_000, 20, 40, 10_000, 100, 20);
     }
 
     void collectProblems(List<String> problems) {
@@ -47,6 +49,7 @@ public record LimitsConfig(
         requireAtLeast(problems, "event burst", eventBurst, 1);
         requireAtLeast(problems, "flood disconnect ms", floodDisconnectMillis, 0);
         requireAtLeast(problems, "max joined tickets", maxJoinedTickets, 1);
+        requireAtLeast(problems, "max connections per user", maxConnectionsPerUser, 1);
     }
 
     private static void requireAtLeast(List<String> problems, String name, long value, long minimum) {
