@@ -97,7 +97,8 @@ public final class TicketChatServer implements AutoCloseable {
 
         PrometheusMeterRegistry registry = metrics(socketIo, chat, db);
         Router router = new Router(mapper);
-        new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage).register(router);
+        new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage, gateway::publishTicketUpdate)
+                .register(router);
         new OpsRoutes(mapper, database, db, registry).register(router);
 
         HttpServer httpServer = HttpServer.builder()

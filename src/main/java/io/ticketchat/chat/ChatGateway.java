@@ -21,7 +21,9 @@ import io.ticketchat.socketio.ConnectCallback;
 import io.ticketchat.socketio.Handshake;
 import io.ticketchat.socketio.Namespace;
 import io.ticketchat.socketio.SocketIoSocket;
+import io.ticketchat.ticket.Ticket;
 import io.ticketchat.ticket.TicketService;
+import io.ticketchat.ticket.TicketUpdate;
 import io.ticketchat.user.User;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,6 +111,25 @@ public final class ChatGateway {
     /** Sends a stored message to everyone in its ticket's room; REST sends go through here too. */
     public void publishNewMessage(Message message) {
         namespace.to(ticketRoom(message.ticketId())).emit(ServerEvent.NEW_MESSAGE.wireName(), message.toWire());
+    }
+
+    /**
+     * Sends {@code ticket_updated} {@code {ticket}} once to every socket in the ticket's room, the customer's
+     * user room or the staff room (a socket in several gets it once), then each system message of the change
+     * as {@code new_message} to the ticket's room. Sends nothing when the update changed nothing.
+     */
+    public void publishTicketUpdate(TicketUpdate<Message> update) {
+        if (!update.changed()) {
+            return;
+        }
+        Ticket ticket = update.ticket();
+        ObjectNode event = mapper.createObjectNode();
+        event.set("ticket", ticket.toWire());
+        namespace.to(ticketRoom(ticket.id()))
+                .to(userRoom(ticket.customerId()))
+                .to(STAFF_ROOM)
+                .emit(ServerEvent.TICKET_UPDATED.wireName(), event);
+        update.systemMessages().forEach(this::publishNewMessage);
     }
 
     private void authorize(Handshake handshake, ConnectCallback callback) {

@@ -8,6 +8,8 @@ enum ServerEvent {
     NEW_MESSAGE("new_message"),
     /** {@code {ticketId, users}}: the distinct users joined to a ticket, sent when that set changes. */
     ACTIVE_USERS("active_users"),
+    /** {@code {ticket}}: staff changed a ticket's status, priority or assignee. */
+    TICKET_UPDATED("ticket_updated"),
     /** {@code {code, message}}: a failure of an event sent without an acknowledgement. */
     ERROR("error");
 

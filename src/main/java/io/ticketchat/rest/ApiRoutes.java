@@ -17,6 +17,7 @@ import io.ticketchat.message.SendResult;
 import io.ticketchat.ticket.Ticket;
 import io.ticketchat.ticket.TicketPage;
 import io.ticketchat.ticket.TicketService;
+import io.ticketchat.ticket.TicketUpdate;
 import io.ticketchat.user.Role;
 import io.ticketchat.user.User;
 import java.util.concurrent.Callable;
@@ -36,6 +37,7 @@ public final class ApiRoutes {
     private final TicketService ticketService;
     private final MessageService messageService;
     private final Consumer<Message> newMessagePublisher;
+    private final Consumer<TicketUpdate<Message>> ticketUpdatePublisher;
 
     public ApiRoutes(
             ObjectMapper mapper,
@@ -43,13 +45,15 @@ public final class ApiRoutes {
             AuthService authService,
             TicketService ticketService,
             MessageService messageService,
-            Consumer<Message> newMessagePublisher) {
+            Consumer<Message> newMessagePublisher,
+            Consumer<TicketUpdate<Message>> ticketUpdatePublisher) {
         this.mapper = mapper;
         this.db = db;
         this.authService = authService;
         this.ticketService = ticketService;
         this.messageService = messageService;
         this.newMessagePublisher = newMessagePublisher;
+        this.ticketUpdatePublisher = ticketUpdatePublisher;
     }
 
     public void register(Router router) {
@@ -60,6 +64,7 @@ public final class ApiRoutes {
                 .add("POST", "/api/tickets", this::createTicket)
                 .add("GET", "/api/tickets", this::listTickets)
                 .add("GET", "/api/tickets/{id}", this::getTicket)
+                .add("PATCH", "/api/tickets/{id}", this::updateTicket)
                 .add("GET", "/api/tickets/{id}/messages", this::listMessages)
                 .add("POST", "/api/tickets/{id}/messages", this::sendMessage);
     }
@@ -118,6 +123,16 @@ public final class ApiRoutes {
     private CompletableFuture<RestResponse> getTicket(RestRequest request) {
         return run(() -> RestResponse.ok(ticketBody(
                 ticketService.findVisible(authenticate(request), request.pathParam("id")))));
+    }
+
+    private CompletableFuture<RestResponse> updateTicket(RestRequest request) {
+        JsonNode body = requireObject(request);
+        return run(() -> {
+            TicketUpdate<Message> update = ticketService.update(authenticate(request), request.pathParam("id"), body,
+                    messageService::storeSystemMessage);
+            ticketUpdatePublisher.accept(update);
+            return RestResponse.ok(ticketBody(update.ticket()));
+        });
     }
 
     private CompletableFuture<RestResponse> listMessages(RestRequest request) {
