@@ -115,7 +115,8 @@ public final class TicketChatServer implements AutoCloseable {
                 .description("Users marked as typing in a ticket")
                 .register(registry);
         Router router = new Router(mapper, chatMetrics);
-        new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage, users, presence)
+        new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage,
+                gateway::publishTicketUpdate, users, presence)
                 .register(router);
         new OpsRoutes(mapper, database, db, registry).register(router);
 

@@ -3,6 +3,7 @@ package io.ticketchat.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ticketchat.auth.AuthService;
 import io.ticketchat.auth.JwtService;
 import io.ticketchat.auth.TokenClaims;
@@ -20,6 +21,8 @@ import io.ticketchat.socketio.ConnectCallback;
 import io.ticketchat.socketio.Handshake;
 import io.ticketchat.socketio.Namespace;
 import io.ticketchat.socketio.SocketIoSocket;
+import io.ticketchat.ticket.Ticket;
+import io.ticketchat.ticket.TicketUpdate;
 import io.ticketchat.user.User;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,6 +115,25 @@ public final class ChatGateway {
     /** Returns the number of (ticket, user) pairs marked as typing, for the gauge. */
     public int typingEntryCount() {
         return liveEvents.typingEntryCount();
+    }
+
+    /**
+     * Sends {@code ticket_updated} {@code {ticket}} once to every socket in the ticket's room, the customer's
+     * user room or the staff room (a socket in several gets it once), then each system message of the change
+     * as {@code new_message} to the ticket's room. Sends nothing when the update changed nothing.
+     */
+    public void publishTicketUpdate(TicketUpdate<Message> update) {
+        if (!update.changed()) {
+            return;
+        }
+        Ticket ticket = update.ticket();
+        ObjectNode event = replies.object();
+        event.set("ticket", ticket.toWire());
+        namespace.to(ticketRoom(ticket.id()))
+                .to(userRoom(ticket.customerId()))
+                .to(STAFF_ROOM)
+                .emit(ServerEvent.TICKET_UPDATED.wireName(), event);
+        update.systemMessages().forEach(this::publishNewMessage);
     }
 
     private void authorize(Handshake handshake, ConnectCallback callback) {

@@ -14,6 +14,8 @@ enum ServerEvent {
     MESSAGES_READ("messages_read"),
     /** {@code {userId, userName, status, timestamp}}: a staff user's presence changed; to every client. */
     AGENT_STATUS_UPDATE("agent_status_update"),
+    /** {@code {ticket}}: staff changed a ticket's status, priority or assignee. */
+    TICKET_UPDATED("ticket_updated"),
     /** {@code {code, message}}: a failure of an event sent without an acknowledgement. */
     ERROR("error");
 

@@ -117,6 +117,10 @@ public final class Database implements AutoCloseable {
     /**
      * Runs {@code callback} in one transaction and commits it, or rolls it back when the callback throws.
      * An exception thrown by the callback itself (not by the driver) passes through unchanged.
+     *
+     * <p>{@link #withHandle} and {@code inTransaction} calls that the callback makes on the same thread run on
+     * the same handle and join this transaction, because JDBI keeps the open handle per thread. So one store
+     * method can be composed with another's inside a single transaction.
      */
     public <T> T inTransaction(String operation, HandleCallback<T, RuntimeException> callback) {
         try {

@@ -18,6 +18,7 @@ import io.ticketchat.presence.PresenceTracker;
 import io.ticketchat.ticket.Ticket;
 import io.ticketchat.ticket.TicketPage;
 import io.ticketchat.ticket.TicketService;
+import io.ticketchat.ticket.TicketUpdate;
 import io.ticketchat.user.Role;
 import io.ticketchat.user.User;
 import io.ticketchat.user.UserStore;
@@ -40,6 +41,7 @@ public final class ApiRoutes {
     private final Consumer<Message> newMessagePublisher;
     private final UserStore users;
     private final PresenceTracker presence;
+    private final Consumer<TicketUpdate<Message>> ticketUpdatePublisher;
 
     public ApiRoutes(
             ObjectMapper mapper,
@@ -48,6 +50,7 @@ public final class ApiRoutes {
             TicketService ticketService,
             MessageService messageService,
             Consumer<Message> newMessagePublisher,
+            Consumer<TicketUpdate<Message>> ticketUpdatePublisher,
             UserStore users,
             PresenceTracker presence) {
         this.mapper = mapper;
@@ -58,6 +61,7 @@ public final class ApiRoutes {
         this.newMessagePublisher = newMessagePublisher;
         this.users = users;
         this.presence = presence;
+        this.ticketUpdatePublisher = ticketUpdatePublisher;
     }
 
     public void register(Router router) {
@@ -69,6 +73,7 @@ public final class ApiRoutes {
                 .add("POST", "/api/tickets", this::createTicket)
                 .add("GET", "/api/tickets", this::listTickets)
                 .add("GET", "/api/tickets/{id}", this::getTicket)
+                .add("PATCH", "/api/tickets/{id}", this::updateTicket)
                 .add("GET", "/api/tickets/{id}/messages", this::listMessages)
                 .add("POST", "/api/tickets/{id}/messages", this::sendMessage);
     }
@@ -141,6 +146,16 @@ public final class ApiRoutes {
     private CompletableFuture<RestResponse> getTicket(RestRequest request) {
         return run(() -> RestResponse.ok(ticketBody(
                 ticketService.findVisible(authenticate(request), request.pathParam("id")))));
+    }
+
+    private CompletableFuture<RestResponse> updateTicket(RestRequest request) {
+        JsonNode body = requireObject(request);
+        return run(() -> {
+            TicketUpdate<Message> update = ticketService.update(authenticate(request), request.pathParam("id"), body,
+                    messageService::storeSystemMessage);
+            ticketUpdatePublisher.accept(update);
+            return RestResponse.ok(ticketBody(update.ticket()));
+        });
     }
 
     private CompletableFuture<RestResponse> listMessages(RestRequest request) {

@@ -6,10 +6,13 @@ import io.ticketchat.error.ApiException;
 import io.ticketchat.text.UnicodeText;
 import io.ticketchat.user.Role;
 import io.ticketchat.user.User;
+import io.ticketchat.user.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -17,9 +20,6 @@ import java.util.UUID;
  * opened, staff see all, and an unknown ticket raises the same error as an invisible one.
  *
  * <p>Every method blocks on the database, so callers run it on the database executor. Thread-safe.
- *
- * <p>TODO(tickets): no update method yet for status, priority and assignee changes by staff; one that
- * updates the row, bumps last activity and stores a system message through MessageService would fix it.
  */
 public final class TicketService {
     /** Maximum subject length in Unicode code points. */
@@ -33,7 +33,9 @@ public final class TicketService {
     /** Maximum id length in chars for a lookup; longer ids cannot exist, so they are not found. */
     public static final int MAX_ID_CHARS = 128;
 
+    private final Database database;
     private final TicketStore store;
+    private final UserStore users;
     private final Clock clock;
 
     public TicketService(Database database) {
@@ -41,7 +43,9 @@ public final class TicketService {
     }
 
     public TicketService(Database database, Clock clock) {
+        this.database = database;
         this.store = new TicketStore(database);
+        this.users = new UserStore(database);
         this.clock = clock;
     }
 
@@ -121,6 +125,79 @@ public final class TicketService {
             throw ApiException.ticketNotFound();
         }
         return ticket;
+    }
+
+    /**
+     * Applies a staff change {@code {status?, priority?, assigneeId?}} to a ticket. A field equal to the
+     * current value is not a change. When something changes, one transaction updates the row, sets
+     * {@code updatedAt} and {@code lastActivityAt}, and stores one system message per changed field through
+     * {@code writer}, in the order status, priority, assignee. When nothing changes, nothing is written.
+     *
+     * @param writer stores each system message; runs inside the transaction, on the calling thread
+     * @return the ticket as committed, with the stored system messages
+     * @throws ApiException {@code forbidden} unless {@code actor} is staff; {@code invalid_request} for a body
+     *     that {@link TicketUpdateRequest#parse} rejects or an assignee that is not a staff user;
+     *     {@code ticket_not_found} for an unknown ticket
+     */
+    public <M> TicketUpdate<M> update(User actor, String ticketId, JsonNode body, SystemMessageWriter<M> writer) {
+        if (!actor.role().isStaff()) {
+            throw ApiException.forbidden("Only staff can update tickets");
+        }
+        TicketUpdateRequest request = TicketUpdateRequest.parse(body);
+        if (ticketId == null || ticketId.isEmpty() || ticketId.length() > MAX_ID_CHARS) {
+            throw ApiException.ticketNotFound();
+        }
+
+        // The store calls and the writer below join this transaction, because Database runs nested calls on
+        // the same thread on one handle.
+        return database.inTransaction("update ticket", handle -> {
+            Ticket current = store.findByIdForUpdate(ticketId).orElseThrow(ApiException::ticketNotFound);
+            User assignee = request.assigneeId() == null ? null : findStaff(request.assigneeId());
+            List<String> notes = describeChanges(actor, current, request, assignee);
+            if (notes.isEmpty()) {
+                return new TicketUpdate<M>(current, List.of());
+            }
+
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            store.update(ticketId,
+                    request.status() == null ? current.status() : request.status(),
+                    request.priority() == null ? current.priority() : request.priority(),
+                    request.assigneeGiven() ? request.assigneeId() : current.assigneeId(),
+                    now);
+            List<M> messages = new ArrayList<>(notes.size());
+            for (String note : notes) {
+                messages.add(writer.write(ticketId, note));
+            }
+            // Re-read because storing a message moves last_activity_at to the message's own time.
+            Ticket updated = store.findById(ticketId).orElseThrow(
+                    () -> new IllegalStateException("ticket " + ticketId + " disappeared while updating it"));
+            return new TicketUpdate<>(updated, messages);
+        });
+    }
+
+    private User findStaff(String userId) {
+        return users.findById(userId)
+                .filter(user -> user.role().isStaff())
+                .orElseThrow(() -> ApiException.invalid("assigneeId must be the id of an agent, manager or admin"));
+    }
+
+    /** Returns one readable line per field the request changes, naming the staff member who changed it. */
+    private static List<String> describeChanges(User actor, Ticket current, TicketUpdateRequest request,
+            User assignee) {
+        List<String> notes = new ArrayList<>(3);
+        String byActor = " by " + actor.name();
+        if (request.status() != null && request.status() != current.status()) {
+            notes.add("Status changed from " + current.status().wireName() + " to " + request.status().wireName()
+                    + byActor);
+        }
+        if (request.priority() != null && request.priority() != current.priority()) {
+            notes.add("Priority changed from " + current.priority().wireName() + " to "
+                    + request.priority().wireName() + byActor);
+        }
+        if (request.assigneeGiven() && !Objects.equals(request.assigneeId(), current.assigneeId())) {
+            notes.add(assignee == null ? "Unassigned" + byActor : "Assigned to " + assignee.name() + byActor);
+        }
+        return notes;
     }
 
     /** Returns whether {@code viewer} may see {@code ticket}: staff see all, customers their own. */

@@ -46,6 +46,35 @@ final class TicketStore {
     }
 
     /**
+     * Reads a ticket and, on PostgreSQL, locks its row until the caller's transaction ends. SQLite needs no row
+     * lock because every transaction there starts with {@code BEGIN IMMEDIATE} and so holds the write lock.
+     */
+    Optional<Ticket> findByIdForUpdate(String id) {
+        String lock = database.isSqlite() ? "" : " FOR UPDATE";
+        return database.withHandle("lock ticket", handle -> handle
+                .createQuery("SELECT " + COLUMNS + " FROM tickets WHERE id = :id" + lock)
+                .bind("id", id)
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    /** Sets the fields staff can change, and moves {@code updated_at} and {@code last_activity_at} to {@code at}. */
+    void update(String id, TicketStatus status, TicketPriority priority, String assigneeId, Instant at) {
+        int updated = database.withHandle("update ticket", handle -> handle
+                .createUpdate("UPDATE tickets SET status = :status, priority = :priority, assignee_id = :assigneeId,"
+                        + " updated_at = :at, last_activity_at = :at WHERE id = :id")
+                .bind("id", id)
+                .bind("status", status.wireName())
+                .bind("priority", priority.wireName())
+                .bind("assigneeId", assigneeId)
+                .bind("at", at.toEpochMilli())
+                .execute());
+        if (updated == 0) {
+            throw new IllegalStateException("ticket " + id + " disappeared while updating it");
+        }
+    }
+
+    /**
      * Returns at most {@code limit} tickets matching the filters, ordered by last activity and then id, both
      * descending, starting just after {@code after}.
      *

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatabaseTest {
+    private static final String INSERT_USER = "INSERT INTO users (id, email, email_key, name, role, status,"
+            + " created_at) VALUES ('u1', 'a@example.com', 'a@example.com', 'A', 'agent', 'online', 1)";
+
     @TempDir
     Path tempDir;
 
@@ -74,6 +77,21 @@ class DatabaseTest {
 
             assertThat(setting).isEqualTo("on");
             db.database().ping();
+        }
+    }
+
+    @Test
+    void nestedCallsJoinTheOuterTransaction() {
+        try (Database database = Database.open(Database.sqliteUrl(tempDir))) {
+            assertThatThrownBy(() -> database.inTransaction("outer", outer -> {
+                database.inTransaction("inner", inner -> inner.execute(INSERT_USER));
+                database.withHandle("nested", nested -> nested.execute("UPDATE users SET name = 'B'"));
+                throw new IllegalStateException("roll back");
+            })).isInstanceOf(IllegalStateException.class);
+
+            int users = database.withHandle("count", handle -> handle
+                    .createQuery("SELECT COUNT(*) FROM users").mapTo(Integer.class).one());
+            assertThat(users).isZero();
         }
     }
 }

@@ -103,6 +103,14 @@ public final class TestServer implements AutoCloseable {
                 .build());
     }
 
+    public Response patch(String path, String token, Object body) throws IOException, InterruptedException {
+        String json = body instanceof String text ? text : MAPPER.writeValueAsString(body);
+        return send(builder(path, token)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
     private HttpRequest.Builder builder(String path, String token) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofSeconds(10));
