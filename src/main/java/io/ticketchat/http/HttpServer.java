@@ -232,7 +232,7 @@ public final class HttpServer {
             return this;
         }
 
-        /** Sets the handler of every request outside the Engine.IO paths (default: 404 with code {@code invalid_request}). */
+        /** Sets the handler of requests outside the Engine.IO paths (default: 404, code {@code invalid_request}). */
         public Builder fallback(HttpRequestHandler handler) {
             this.fallback = handler;
             return this;
