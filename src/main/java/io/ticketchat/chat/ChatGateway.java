@@ -21,6 +21,7 @@ import io.ticketchat.socketio.ConnectCallback;
 import io.ticketchat.socketio.Handshake;
 import io.ticketchat.socketio.Namespace;
 import io.ticketchat.socketio.SocketIoSocket;
+import io.ticketchat.text.UnicodeText;
 import io.ticketchat.ticket.TicketService;
 import io.ticketchat.user.User;
 import java.time.Duration;
@@ -368,10 +369,14 @@ public final class ChatGateway {
         return args == null || args.isEmpty() ? NullNode.getInstance() : args.get(0);
     }
 
-    /** Reads {@code ticketId} or {@code {ticketId}}; ids are non-empty strings. */
+    /**
+     * Reads {@code ticketId} or {@code {ticketId}}. Ids are non-blank strings that every store can keep, so a
+     * NUL or an unpaired surrogate is {@code invalid_request} here rather than a failed query later.
+     */
     static String ticketIdOf(JsonNode payload) {
         JsonNode id = payload != null && payload.isObject() ? payload.get("ticketId") : payload;
-        if (id == null || !id.isTextual() || id.asText().isBlank() || id.asText().length() > 100) {
+        if (id == null || !id.isTextual() || id.asText().isBlank() || id.asText().length() > 100
+                || !UnicodeText.isStorable(id.asText())) {
             throw ApiException.invalid("ticketId must be a non-empty string");
         }
         return id.asText();
