@@ -21,6 +21,7 @@ import io.ticketchat.socketio.ConnectCallback;
 import io.ticketchat.socketio.Handshake;
 import io.ticketchat.socketio.Namespace;
 import io.ticketchat.socketio.SocketIoSocket;
+import io.ticketchat.text.UnicodeText;
 import io.ticketchat.ticket.Ticket;
 import io.ticketchat.ticket.TicketUpdate;
 import io.ticketchat.user.User;
@@ -279,7 +280,8 @@ public final class ChatGateway {
     /** Reads {@code ticketId} or {@code {ticketId}}; ids are non-empty strings of at most 128 characters. */
     static String ticketIdOf(JsonNode payload) {
         JsonNode id = payload != null && payload.isObject() ? payload.get("ticketId") : payload;
-        if (id == null || !id.isTextual() || id.asText().isBlank() || id.asText().length() > 128) {
+        if (id == null || !id.isTextual() || id.asText().isBlank() || id.asText().length() > 128
+                || !UnicodeText.isStorable(id.asText())) {
             throw ApiException.invalid("ticketId must be a non-empty string");
         }
         return id.asText();

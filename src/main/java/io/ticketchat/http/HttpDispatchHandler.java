@@ -3,6 +3,7 @@ package io.ticketchat.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.ticketchat.error.ErrorCode;
 import org.slf4j.Logger;
@@ -37,6 +38,13 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
             JsonErrorResponses.sendAndClose(ctx, ErrorCode.INVALID_REQUEST, "Malformed HTTP request");
             return;
         }
+        if (!hasDecodableUri(request.uri())) {
+            request.release();
+            log.debug("malformed percent-encoding in request uri remote={}", ctx.channel().remoteAddress());
+            JsonErrorResponses.sendAndClose(ctx, ErrorCode.INVALID_REQUEST,
+                    "Request URI has malformed percent-encoding");
+            return;
+        }
         var engine = mounts.find(request.uri());
         if (engine != null) {
             engine.handleRequest(ctx, request);
@@ -45,6 +53,22 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
         } else {
             request.release();
             JsonErrorResponses.sendAndClose(ctx, ErrorCode.ROUTE_NOT_FOUND, "No resource at this path");
+        }
+    }
+
+    /**
+     * Returns whether the path and query of {@code uri} percent-decode. Netty's {@link QueryStringDecoder} throws
+     * on a malformed escape such as {@code %zz} only when a part is first read, which would otherwise happen
+     * inside a handler and surface there as an internal error or a dropped connection.
+     */
+    private static boolean hasDecodableUri(String uri) {
+        try {
+            QueryStringDecoder decoder = new QueryStringDecoder(uri);
+            decoder.path();
+            decoder.parameters();
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

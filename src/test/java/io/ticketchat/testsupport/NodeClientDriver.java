@@ -1,7 +1,9 @@
 package io.ticketchat.testsupport;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,6 +43,11 @@ import org.slf4j.LoggerFactory;
 public final class NodeClientDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeClientDriver.class);
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Escapes every non-ASCII char as a JSON unicode escape, so that test strings with an unpaired surrogate reach the
+     * client unchanged instead of being replaced by {@code ?} when the command is encoded as UTF-8.
+     */
+    private static final ObjectWriter COMMAND_WRITER = MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
     private final Process process;
     private final Writer stdin;
@@ -94,7 +101,7 @@ public final class NodeClientDriver implements AutoCloseable {
 
     synchronized void send(JsonNode command) {
         try {
-            stdin.write(MAPPER.writeValueAsString(command));
+            stdin.write(COMMAND_WRITER.writeValueAsString(command));
             stdin.write('\n');
             stdin.flush();
         } catch (IOException e) {
