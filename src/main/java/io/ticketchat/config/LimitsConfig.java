@@ -35,6 +35,13 @@ public record LimitsConfig(
         return new LimitsConfig(1_000_000, 10_000, 10, 200, 200, 1_000_000, 20, 40, 10_000, 100, 20);
     }
 
+    /** Returns these limits with another event rate and burst per connection. */
+    public LimitsConfig withEventRate(int newEventsPerSecond, int newEventBurst) {
+        return new LimitsConfig(maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit,
+                historyMaxLimit, maxOutboundQueuedBytes, newEventsPerSecond, newEventBurst, floodDisconnectMillis,
+                maxJoinedTickets, maxConnectionsPerUser);
+    }
+
     void collectProblems(List<String> problems) {
         requireAtLeast(problems, "max payload bytes", maxPayloadBytes, 1024);
         requireAtLeast(problems, "max message chars", maxMessageChars, 1);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ticketchat.config.LimitsConfig;
 import io.ticketchat.testsupport.JsSocket;
 import io.ticketchat.testsupport.NodeClientDriver;
 import io.ticketchat.testsupport.TestServer;
@@ -55,7 +56,8 @@ class MalformedEventTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = TestServer.start(dataDir);
+        // Hundreds of events on one connection: the rate limit has its own tests.
+        server = TestServer.start(dataDir, LimitsConfig.defaults().withEventRate(100_000, 100_000));
         node = NodeClientDriver.start();
         customerToken = TestServer.token("customer-1", "customer", "Ada");
         ticketId = openTicket(customerToken);
