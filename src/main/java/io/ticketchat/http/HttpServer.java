@@ -232,7 +232,10 @@ public final class HttpServer {
             return this;
         }
 
-        /** Sets the handler of every request outside the Engine.IO paths (default: 404 with code {@code invalid_request}). */
+        /**
+         * Sets the handler of every request outside the Engine.IO paths (default: 404 with code
+         * {@code invalid_request}).
+         */
         public Builder fallback(HttpRequestHandler handler) {
             this.fallback = handler;
             return this;
