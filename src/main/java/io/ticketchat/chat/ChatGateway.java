@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each connection's state lives in one {@link ClientConnection}, held by its socket and released on
  * disconnect, together with the connection's presence and typing state. Listeners run on the socket's event
- * loop and never block it: database work runs on the bounded {@link DbExecutor}, and the answer is sent from
- * there.
+ * loop and never block it: database work runs on the bounded {@link DbExecutor}, which also sends the
+ * response.
  */
 public final class ChatGateway {
     private static final Logger log = LoggerFactory.getLogger(ChatGateway.class);
@@ -144,7 +144,7 @@ public final class ChatGateway {
             claims = jwtService.verify(token);
         } catch (ApiException e) {
             log.debug("handshake rejected code={} remote={}", e.code().wireName(), handshake.remoteAddress());
-            metrics.refused(ChatMetrics.Via.HANDSHAKE, ErrorCode.UNAUTHORIZED);
+            metrics.rejected(ChatMetrics.Via.HANDSHAKE, ErrorCode.UNAUTHORIZED);
             callback.reject(ErrorCode.UNAUTHORIZED.wireName(), null);
             return;
         }
@@ -152,7 +152,7 @@ public final class ChatGateway {
         db.submit(() -> authService.authenticate(token)).whenComplete((user, failure) -> {
             if (failure == null && connectionCounts.count(user.id()) >= limits.maxConnectionsPerUser()) {
                 log.debug("handshake rejected code=limit_exceeded user={}", user.id());
-                metrics.refused(ChatMetrics.Via.HANDSHAKE, ErrorCode.LIMIT_EXCEEDED);
+                metrics.rejected(ChatMetrics.Via.HANDSHAKE, ErrorCode.LIMIT_EXCEEDED);
                 callback.reject(ErrorCode.LIMIT_EXCEEDED.wireName(), null);
                 return;
             }
@@ -165,7 +165,7 @@ public final class ChatGateway {
                 log.warn("handshake failed user={}", claims.userId(), Replies.unwrap(failure));
             }
             ErrorCode sent = code == ErrorCode.INTERNAL || code == ErrorCode.OVERLOADED ? code : ErrorCode.UNAUTHORIZED;
-            metrics.refused(ChatMetrics.Via.HANDSHAKE, sent);
+            metrics.rejected(ChatMetrics.Via.HANDSHAKE, sent);
             callback.reject(sent.wireName(), null);
         });
     }
@@ -188,8 +188,8 @@ public final class ChatGateway {
         ClientConnection connection = socket.attachment();
         User user = connection.user();
         if (!connectionCounts.tryAdd(user.id(), limits.maxConnectionsPerUser())) {
-            // Handshakes of one user that passed the check at the same time can overshoot it; the later ones
-            // are told and closed here.
+            // Handshakes of one user that passed the check at the same time can overshoot the limit, so the
+            // later ones get limit_exceeded and are closed here.
             connection.close();
             replies.fail(socket, null, new ApiException(ErrorCode.LIMIT_EXCEEDED,
                     "Too many connections (max " + limits.maxConnectionsPerUser() + " per user)"), false);
@@ -271,7 +271,7 @@ public final class ChatGateway {
         }
         ApiException limited = new ApiException(ErrorCode.RATE_LIMITED,
                 "Too many events (max " + limits.eventsPerSecond() + " per second)");
-        if (ack != null || connection.rateLimiter().mayReportRefusal(now)) {
+        if (ack != null || connection.rateLimiter().mayReportRejection(now)) {
             replies.fail(socket, ack, limited, false);
         }
         return false;

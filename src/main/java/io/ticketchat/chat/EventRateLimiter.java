@@ -2,18 +2,19 @@ package io.ticketchat.chat;
 
 /**
  * A token bucket for the events of one connection: {@code ratePerSecond} tokens a second, up to {@code burst}
- * saved. It also tracks how long the connection has been refused without a break, so a client that keeps
- * flooding after being told can be disconnected, and paces the {@code error} events sent for refusals.
+ * saved. It also tracks how long the connection has been rejected without a break, so a client that keeps
+ * flooding after the first {@code rate_limited} can be disconnected. It paces the {@code error} events sent
+ * for rejections, too.
  *
  * <p>Owner: one {@link ClientConnection}. Threads: the socket's event loop only, because every client event
  * arrives there, so it needs no lock. Release: with its connection.
  */
 final class EventRateLimiter {
-    /** How it went for one event. */
+    /** The decision for one event. */
     enum Outcome {
         ACCEPTED,
-        REFUSED,
-        /** Refused, and refused without a break for longer than the flood limit: disconnect. */
+        REJECTED,
+        /** Rejected, and rejected without a break for longer than the flood limit: disconnect. */
         DISCONNECT
     }
 
@@ -24,7 +25,7 @@ final class EventRateLimiter {
     private final long floodLimitNanos;
     private double tokens;
     private long refilledAt;
-    private long refusedSince = -1;
+    private long rejectedSince = -1;
     private long errorEventAt = Long.MIN_VALUE;
 
     EventRateLimiter(double ratePerSecond, int burst, long floodLimitMillis, long nowNanos) {
@@ -40,17 +41,17 @@ final class EventRateLimiter {
         refilledAt = nowNanos;
         if (tokens >= 1) {
             tokens -= 1;
-            refusedSince = -1;
+            rejectedSince = -1;
             return Outcome.ACCEPTED;
         }
-        if (refusedSince < 0) {
-            refusedSince = nowNanos;
+        if (rejectedSince < 0) {
+            rejectedSince = nowNanos;
         }
-        return nowNanos - refusedSince >= floodLimitNanos ? Outcome.DISCONNECT : Outcome.REFUSED;
+        return nowNanos - rejectedSince >= floodLimitNanos ? Outcome.DISCONNECT : Outcome.REJECTED;
     }
 
-    /** Returns whether an {@code error} event may go out for a refusal now: at most one a second. */
-    boolean mayReportRefusal(long nowNanos) {
+    /** Returns whether an {@code error} event may go out for a rejection now: at most one a second. */
+    boolean mayReportRejection(long nowNanos) {
         if (errorEventAt != Long.MIN_VALUE && nowNanos - errorEventAt < NANOS_PER_SECOND) {
             return false;
         }

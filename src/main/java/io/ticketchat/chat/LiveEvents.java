@@ -23,9 +23,9 @@ import java.time.Duration;
 /**
  * {@code typing}, {@code mark_read} and {@code set_status}: the live signals of the desk.
  *
- * <p>Typing is never stored. A connection's typing state in a ticket ends when it says so, when it leaves
- * the ticket or closes, or the typing timeout (10 s by default) after its last {@code isTyping: true}. The
- * expiry timer belongs to the connection and is cancelled with it.
+ * <p>Typing is never stored. A connection's typing state in a ticket ends when the client sends
+ * {@code isTyping: false}, when it leaves the ticket or closes, or the typing timeout (10 s by default) after
+ * its last {@code isTyping: true}. The expiry timer belongs to the connection and is cancelled with it.
  */
 final class LiveEvents {
     private final Namespace namespace;

@@ -51,7 +51,7 @@ final class Replies {
         if (code == ErrorCode.INTERNAL) {
             log.warn("event failed conn={}", socket.id(), cause);
         }
-        metrics.refused(ChatMetrics.Via.SOCKET, code);
+        metrics.rejected(ChatMetrics.Via.SOCKET, code);
         ObjectNode error = errorBody(code, message);
         if (ack != null) {
             ObjectNode result = mapper.createObjectNode();

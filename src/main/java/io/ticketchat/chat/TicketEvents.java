@@ -26,7 +26,7 @@ import java.util.Map;
  * {@code join_ticket}, {@code leave_ticket}, {@code get_ticket_messages} and {@code send_message}, and the
  * {@code active_users} lists that joins and leaves change.
  *
- * <p>A message is committed before {@code new_message} goes out or the acknowledgement says ok. Room changes
+ * <p>A message is committed before {@code new_message} goes out or the acknowledgement reports success. Room changes
  * and the {@code active_users} lists computed from them happen under one lock, so the last list each member
  * receives matches the room.
  */

@@ -9,8 +9,8 @@ import java.util.Set;
  * Which users are typing in which tickets, derived from the connections that said so. A user is typing in a
  * ticket while at least one of their connections is, so {@code user_typing} goes out only when that changes.
  *
- * <p>Owner: the gateway, one per node. Bound: one entry per (ticket, user) with a typing connection, each
- * holding at most that user's connection ids; an entry goes away with its last connection. Threads: event
+ * <p>Owner: the gateway, one per node. Bound: one entry per (ticket, user) with a typing connection. Each
+ * entry contains only that user's connection ids and goes away with its last one. Threads: event
  * loops and the timer thread, so every method is synchronized. Nothing here is stored.
  */
 final class TypingTracker {

@@ -8,20 +8,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Counters of what clients ask and what the server refuses. Every refusal is counted by its contract code
- * and by where it left: {@code socket} (acknowledgement or {@code error} event), {@code handshake}
- * ({@code connect_error}) or {@code http} (REST answer). The counters are created up front, one per code and
- * way, so the set of series is fixed and a scrape shows zeros rather than missing lines.
+ * Counters of client events and of what the server rejects. Every rejection is counted by its contract code
+ * and by the way it reached the client: {@code socket} (acknowledgement or {@code error} event),
+ * {@code handshake} ({@code connect_error}) or {@code http} (REST response). The counters are created up
+ * front, one per code and way, so the set of series is fixed and a scrape shows zeros, not missing lines.
  */
 public final class ChatMetrics {
-    /** Where a refusal left the server. */
+    /** The way a rejection reached the client. */
     public enum Via {
         SOCKET,
         HANDSHAKE,
         HTTP
     }
 
-    private final Map<Via, Map<ErrorCode, Counter>> refusals = new EnumMap<>(Via.class);
+    private final Map<Via, Map<ErrorCode, Counter>> rejections = new EnumMap<>(Via.class);
     private final Counter messagesSent;
     private final Counter eventsReceived;
 
@@ -29,14 +29,14 @@ public final class ChatMetrics {
         for (Via via : Via.values()) {
             Map<ErrorCode, Counter> byCode = new EnumMap<>(ErrorCode.class);
             for (ErrorCode code : ErrorCode.values()) {
-                byCode.put(code, Counter.builder("ticketchat.refusals")
-                        .description("Requests and events refused, by contract error code and way out")
+                byCode.put(code, Counter.builder("ticketchat.rejections")
+                        .description("Requests and events rejected, by contract error code and way to the client")
                         .tag("code", code.wireName())
                         .tag("status", Integer.toString(code.httpStatus()))
                         .tag("via", via.name().toLowerCase(Locale.ROOT))
                         .register(registry));
             }
-            refusals.put(via, byCode);
+            rejections.put(via, byCode);
         }
         messagesSent = Counter.builder("ticketchat.messages.sent")
                 .description("Messages stored and broadcast")
@@ -46,8 +46,8 @@ public final class ChatMetrics {
                 .register(registry);
     }
 
-    public void refused(Via via, ErrorCode code) {
-        refusals.get(via).get(code).increment();
+    public void rejected(Via via, ErrorCode code) {
+        rejections.get(via).get(code).increment();
     }
 
     public void messageSent() {
@@ -58,8 +58,8 @@ public final class ChatMetrics {
         eventsReceived.increment();
     }
 
-    /** Returns the refusals counted so far for one code and way, for tests and the self-audit. */
-    public double refusalCount(Via via, ErrorCode code) {
-        return refusals.get(via).get(code).count();
+    /** Returns the rejections counted so far for one code and way. */
+    public double rejectionCount(Via via, ErrorCode code) {
+        return rejections.get(via).get(code).count();
     }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>A user is present while at least one of their connections is open. The first connection after being
  * offline announces the user's chosen status once; more connections announce nothing. When the last one
- * closes, a grace timer starts; a new connection within it cancels the timer silently, so a page reload is
+ * closes, a grace timer starts. A new connection within it cancels the timer silently, so a page reload is
  * invisible to everyone else. When the timer fires, the user goes offline and that is announced once.
  * Because the state is the set of connection ids, a late close of an old connection removes only that id
  * and can never mark a user with a newer connection offline.

@@ -117,11 +117,11 @@ public final class Router implements HttpRequestHandler {
         Throwable cause = unwrap(failure);
         if (cause instanceof ApiException api) {
             log.debug("request rejected method={} path={} code={}", method, path, api.code().wireName());
-            metrics.refused(ChatMetrics.Via.HTTP, api.code());
+            metrics.rejected(ChatMetrics.Via.HTTP, api.code());
             return new RestResponse(api.code().httpStatus(), errorBody(api.code(), api.clientMessage()), null);
         }
         log.warn("request failed method={} path={}", method, path, cause);
-        metrics.refused(ChatMetrics.Via.HTTP, ErrorCode.INTERNAL);
+        metrics.rejected(ChatMetrics.Via.HTTP, ErrorCode.INTERNAL);
         return new RestResponse(500, errorBody(ErrorCode.INTERNAL, "Internal server error"), null);
     }
 
