@@ -82,6 +82,11 @@ public record ServerConfig(
                 && !databaseUrl.startsWith("jdbc:postgresql:")) {
             problems.add("unsupported database URL: use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
         }
+        if (redisUrl != null && !redisUrl.isBlank()) {
+            // TODO(cluster): rooms, broadcasts and presence are per node; a Redis adapter and presence store
+            // behind the same interfaces would make --redis-url work. Until then it fails instead of being ignored.
+            problems.add("cluster mode is not available yet: start without --redis-url (TICKETCHAT_REDIS_URL)");
+        }
         requirePositive(problems, "token TTL", tokenTtl);
         requireNotNegative(problems, "presence grace", presenceGrace);
         requirePositive(problems, "typing timeout", typingTimeout);
