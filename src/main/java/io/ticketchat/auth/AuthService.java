@@ -165,7 +165,8 @@ public final class AuthService {
     }
 
     private User createFromClaims(TokenClaims claims) {
-        String fallbackName = claims.email() != null ? claims.email() : "User " + claims.userId();
+        // Never fall back to the email: the name goes out in broadcasts, which must not carry an email address.
+        String fallbackName = "User " + claims.userId();
         String name = claims.name() == null ? cleanName(fallbackName, "User") : cleanName(claims.name(), "User");
         String email = claims.email() != null && isEmailShape(claims.email().trim()) ? claims.email().trim() : null;
         User user = new User(claims.userId(), email, name, claims.role(), now(), User.DEFAULT_STATUS,

@@ -39,6 +39,9 @@ public final class PresenceAnnouncer implements PresenceListener {
 
     @Override
     public void offline(PresenceChange change) {
+        // NOTE: the update goes out while the store is still running, so a client that calls GET /api/agents
+        //  within milliseconds of it may still read the previous lastSeenAt. Announcing only after the commit
+        //  would break the order of announcements that the tracker's lock gives.
         store(change, () -> users.markOffline(change.userId(), change.at()));
         announce(change);
     }
