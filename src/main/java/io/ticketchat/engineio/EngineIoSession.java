@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,9 @@ public final class EngineIoSession {
         }
     };
 
+    private static final AtomicIntegerFieldUpdater<EngineIoSession> QUEUED_SENDS =
+            AtomicIntegerFieldUpdater.newUpdater(EngineIoSession.class, "queuedSends");
+
     private enum State { OPEN, CLOSING, CLOSED }
 
     private final String id;
@@ -70,6 +74,8 @@ public final class EngineIoSession {
     private final EngineIoOptions options;
     private final EventLoop eventLoop;
     private final HandshakeRequest request;
+    /** Sends from other threads still waiting in the event loop's queue; see {@link #send}. */
+    private volatile int queuedSends;
 
     private Handler handler = DETACHED;
     private State state = State.OPEN;
@@ -138,11 +144,18 @@ public final class EngineIoSession {
      * or a byte array (a binary message). Safe from any thread; ignored once the session is closing.
      */
     public void send(List<?> messages) {
-        if (eventLoop.inEventLoop()) {
+        // A send from the event loop goes out at once only when no send from another thread is still queued,
+        // so messages leave in the order send was called even when callers on several threads take turns
+        // under their own lock (presence updates from the timer thread and an event loop, for example).
+        if (eventLoop.inEventLoop() && queuedSends == 0) {
             sendNow(messages);
-        } else {
-            eventLoop.execute(() -> sendNow(messages));
+            return;
         }
+        QUEUED_SENDS.incrementAndGet(this);
+        eventLoop.execute(() -> {
+            QUEUED_SENDS.decrementAndGet(this);
+            sendNow(messages);
+        });
     }
 
     /**
