@@ -188,6 +188,10 @@ public final class EngineIoSession {
 
     void handlePoll(ChannelHandlerContext ctx, boolean keepAlive) {
         log.trace("poll received sid={} state={}", id, state);
+        if (state == State.CLOSED && server.takeClosedPoll(id)) {
+            PollingResponses.sendText(ctx, keepAlive, EngineIoCodec.encodeText(EnginePacket.NOOP));
+            return;
+        }
         if (state == State.CLOSED || webSocket != null) {
             PollingResponses.sendError(ctx, keepAlive, EngineIoError.BAD_REQUEST);
             return;
@@ -569,6 +573,9 @@ public final class EngineIoSession {
         cancelTimers();
         cancel(closeTimer);
         closeTimer = null;
+        if (closedByClient && webSocket == null && pendingPoll == null) {
+            server.rememberClosedPoll(this);
+        }
         server.remove(this);
         abortUpgrade();
 
