@@ -13,12 +13,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Polling requests that race a close, in a forced order. */
+/** Polling requests that race a close or a heartbeat deadline, in a forced order. */
 class PollingRaceTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -82,6 +85,41 @@ class PollingRaceTest {
         assertThat(get(sid).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void pollAfterPingDeadlineClosesSessionDespiteLateTimer() throws Exception {
+        String sid = openSession();
+        long openedNanos = System.nanoTime();
+        EngineIoSession session = opened.take();
+        Duration interval = TestServer.FAST.pingInterval();
+        Duration deadline = interval.plus(TestServer.FAST.pingTimeout());
+        CountDownLatch release = new CountDownLatch(1);
+        session.eventLoop().schedule(
+                () -> awaitQuietly(release), interval.toMillis() - 100, TimeUnit.MILLISECONDS);
+
+        sleepUntil(openedNanos + deadline.toNanos());
+        CompletableFuture<HttpResponse<String>> poll = getAsync(sid);
+        Thread.sleep(150);
+        release.countDown();
+
+        assertThat(poll.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(400);
+        assertThat(engine.sessionCount()).isZero();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long remaining = nanoTime - System.nanoTime();
+        if (remaining > 0) {
+            TimeUnit.NANOSECONDS.sleep(remaining);
+        }
+    }
+
     private String openSession() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(uri(null)).build(), HttpResponse.BodyHandlers.ofString());
@@ -90,6 +128,10 @@ class PollingRaceTest {
 
     private HttpResponse<String> get(String sid) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(sid)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private CompletableFuture<HttpResponse<String>> getAsync(String sid) {
+        return http.sendAsync(HttpRequest.newBuilder(uri(sid)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String sid, String body) throws IOException, InterruptedException {
