@@ -189,7 +189,11 @@ public final class EngineIoSession {
     // ---- polling requests, called on the session's event loop
 
     void handlePoll(ChannelHandlerContext ctx, boolean keepAlive) {
-        answerPollRequest(ctx, keepAlive);
+        if (state == State.OPEN && webSocket == null && upgradeCandidate != null) {
+            afterCandidateInput(() -> answerPollRequest(ctx, keepAlive));
+        } else {
+            answerPollRequest(ctx, keepAlive);
+        }
     }
 
     private void answerPollRequest(ChannelHandlerContext ctx, boolean keepAlive) {
@@ -312,8 +316,13 @@ public final class EngineIoSession {
 
     void attachUpgradeCandidate(Channel channel) {
         runOnLoop(() -> {
-            if (state != State.OPEN || webSocket != null || upgradeCandidate != null) {
-                log.debug("upgrade rejected sid={} reason=already upgraded or upgrading", id);
+            if (state == State.OPEN && webSocket == null && upgradeCandidate != null) {
+                log.debug("upgrade rejected sid={} reason=upgrading", id);
+                afterCandidateInput(channel::close);
+                return;
+            }
+            if (state != State.OPEN || webSocket != null) {
+                log.debug("upgrade rejected sid={} reason=closed or upgraded", id);
                 channel.close();
                 return;
             }
@@ -661,6 +670,18 @@ public final class EngineIoSession {
         if (timer != null) {
             timer.cancel(false);
         }
+    }
+
+    /**
+     * Runs the task on the session's event loop after the upgrading WebSocket's event loop has read what had reached
+     * its socket by now. A client sends its upgrade frames before its next HTTP request, but the two connections can
+     * sit on different event loops, and without this wait the request could be handled first and be answered as if
+     * the upgrade had not begun. Relies on Netty's event loop running a task scheduled from inside the loop only
+     * after its next pass over ready sockets (true of Netty 4.2's SingleThreadIoEventLoop).
+     */
+    private void afterCandidateInput(Runnable task) {
+        EventLoop candidateLoop = upgradeCandidate.eventLoop();
+        candidateLoop.execute(() -> candidateLoop.schedule(() -> runOnLoop(task), 0, TimeUnit.NANOSECONDS));
     }
 
     private void runOnLoop(Runnable task) {
