@@ -48,7 +48,7 @@ public final class EngineIoServer {
 
     /** Time a closed poll entry is kept after the client's CLOSE packet. */
     static final Duration CLOSED_POLL_GRACE = Duration.ofSeconds(2);
-    /** Number of closed poll entries kept at once; past it, a late poll gets the 400 for an unknown id. */
+    /** Maximum number of closed poll entries. Past it, a late poll gets the 400 for an unknown id. */
     static final int MAX_CLOSED_POLLS = 1024;
 
     private final EngineIoOptions options;
@@ -105,7 +105,7 @@ public final class EngineIoServer {
                 () -> closedPolls.remove(sid, entry), CLOSED_POLL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Removes the closed poll entry of this id; returns whether there was one. Safe from any thread. */
+    /** Removes the closed poll entry of this id and returns whether there was one. Safe from any thread. */
     boolean takeClosedPoll(String sid) {
         ClosedPoll entry = closedPolls.remove(sid);
         if (entry == null) {
@@ -170,7 +170,7 @@ public final class EngineIoServer {
         }
         EngineIoSession session = sessions.get(sid);
         if (session == null && !upgrade && HttpMethod.GET.equals(request.method()) && takeClosedPoll(sid)) {
-            log.debug("poll after client close answered sid={}", sid);
+            log.debug("noop sent to poll after client close sid={}", sid);
             PollingResponses.sendText(ctx, keepAlive, EngineIoCodec.encodeText(EnginePacket.NOOP));
         } else if (session == null) {
             reject(ctx, keepAlive, EngineIoError.UNKNOWN_SID);

@@ -87,7 +87,7 @@ public final class EngineIoSession {
 
     private ScheduledFuture<?> heartbeatTimer;
     private boolean awaitingPong;
-    /** System.nanoTime() at which the current ping is due; the session expires a ping timeout after it. */
+    /** System.nanoTime() at which the current ping is due. The session expires a ping timeout after it. */
     private long pingDueNanos;
     private ScheduledFuture<?> closeTimer;
 
@@ -487,8 +487,8 @@ public final class EngineIoSession {
     }
 
     /**
-     * Closes the session with {@code ping timeout} when no pong came within the ping timeout after the ping was due;
-     * returns whether it did. Requests and frames call it too, so a heartbeat timer that runs late, on a busy event
+     * Closes the session with {@code ping timeout} when no pong came within the ping timeout after the ping was due,
+     * and returns whether it did. Requests and frames call it too, so a heartbeat timer that runs late, on a busy event
      * loop, cannot keep a dead session open. The deadline also passes when the ping itself was sent late, which
      * takes an event loop stalled for longer than the ping timeout.
      */
@@ -675,8 +675,8 @@ public final class EngineIoSession {
     /**
      * Runs the task on the session's event loop after the upgrading WebSocket's event loop has read what had reached
      * its socket by now. A client sends its upgrade frames before its next HTTP request, but the two connections can
-     * sit on different event loops, and without this wait the request could be handled first and be answered as if
-     * the upgrade had not begun. Relies on Netty's event loop running a task scheduled from inside the loop only
+     * sit on different event loops, and without this wait the request could be handled first, as if the upgrade had
+     * not begun. Relies on Netty's event loop running a task scheduled from inside the loop only
      * after its next pass over ready sockets (true of Netty 4.2's SingleThreadIoEventLoop).
      */
     private void afterCandidateInput(Runnable task) {

@@ -86,7 +86,7 @@ class PollingRaceTest {
     }
 
     @Test
-    void pollAfterPingDeadlineClosesSessionDespiteLateTimer() throws Exception {
+    void lateHeartbeatTimerStillTimesOut() throws Exception {
         String sid = openSession();
         long openedNanos = System.nanoTime();
         EngineIoSession session = opened.take();
