@@ -52,6 +52,7 @@ class PollingRaceTest {
         String sid = openSession();
 
         HttpResponse<String> close = post(sid, "1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.sessionCount() == 0);
         HttpResponse<String> poll = get(sid);
         HttpResponse<String> secondPoll = get(sid);
 
@@ -67,6 +68,7 @@ class PollingRaceTest {
     void postAfterClientCloseIsRejected() throws Exception {
         String sid = openSession();
         post(sid, "1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.closedPollCount() == 1);
 
         HttpResponse<String> push = post(sid, "4late");
 
@@ -80,7 +82,7 @@ class PollingRaceTest {
 
         post(sid, "1");
 
-        assertThat(engine.closedPollCount()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.closedPollCount() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.closedPollCount() == 0);
         assertThat(get(sid).statusCode()).isEqualTo(400);
     }
