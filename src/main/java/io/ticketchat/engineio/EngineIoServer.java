@@ -15,13 +15,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +34,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Owns the map of open sessions. A session enters it at its handshake and leaves it on every kind of close, so
  * the map contains exactly the sessions whose transport is open or still draining. Safe from any thread.
+ *
+ * <p>Also owns the closed polls: the ids of polling sessions that the client closed with a CLOSE packet while no
+ * poll request was held. A poll sent together with that CLOSE on another connection can reach the session after
+ * it, so the first poll for such an id within {@link #CLOSED_POLL_GRACE} gets the NOOP that a held poll gets at
+ * close time, and not a 400 for an unknown id. Each entry is removed by that poll or by its own timer, and at most
+ * {@link #MAX_CLOSED_POLLS} are kept, plus at most one per event loop that races past the bound.
  */
 public final class EngineIoServer {
     private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
+    /** Time a closed poll entry is kept after the client's CLOSE packet. */
+    static final Duration CLOSED_POLL_GRACE = Duration.ofSeconds(2);
+    /** Maximum number of closed poll entries. Past it, a late poll gets the 400 for an unknown id. */
+    static final int MAX_CLOSED_POLLS = 1024;
+
     private final EngineIoOptions options;
     private final EngineIoListener listener;
     private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, ClosedPoll> closedPolls = new ConcurrentHashMap<>();
 
     public EngineIoServer(EngineIoOptions options, EngineIoListener listener) {
         this.options = Objects.requireNonNull(options, "options");
@@ -60,12 +75,47 @@ public final class EngineIoServer {
         sessions.values().forEach(EngineIoSession::close);
     }
 
+    /** Returns the number of closed poll entries, each kept at most {@link #CLOSED_POLL_GRACE}. */
+    public int closedPollCount() {
+        return closedPolls.size();
+    }
+
     EngineIoListener listener() {
         return listener;
     }
 
     void remove(EngineIoSession session) {
         sessions.remove(session.id(), session);
+    }
+
+    /**
+     * Keeps the id of a polling session that the client closed while no poll was held, so that one poll sent
+     * together with the CLOSE still gets its NOOP. Called on the session's event loop before {@link #remove}, so a
+     * request that misses the session in the map finds this entry.
+     */
+    void rememberClosedPoll(EngineIoSession session) {
+        if (closedPolls.size() >= MAX_CLOSED_POLLS) {
+            log.debug("closed poll not kept sid={} count={}", session.id(), closedPolls.size());
+            return;
+        }
+        ClosedPoll entry = new ClosedPoll();
+        String sid = session.id();
+        closedPolls.put(sid, entry);
+        entry.expiry = session.eventLoop().schedule(
+                () -> closedPolls.remove(sid, entry), CLOSED_POLL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Removes the closed poll entry of this id and returns whether there was one. Safe from any thread. */
+    boolean takeClosedPoll(String sid) {
+        ClosedPoll entry = closedPolls.remove(sid);
+        if (entry == null) {
+            return false;
+        }
+        ScheduledFuture<?> expiry = entry.expiry;
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        return true;
     }
 
     /**
@@ -119,7 +169,10 @@ public final class EngineIoServer {
             return;
         }
         EngineIoSession session = sessions.get(sid);
-        if (session == null) {
+        if (session == null && !upgrade && HttpMethod.GET.equals(request.method()) && takeClosedPoll(sid)) {
+            log.debug("noop sent to poll after client close sid={}", sid);
+            PollingResponses.sendText(ctx, keepAlive, EngineIoCodec.encodeText(EnginePacket.NOOP));
+        } else if (session == null) {
             reject(ctx, keepAlive, EngineIoError.UNKNOWN_SID);
         } else if (upgrade) {
             upgradeSession(ctx, request, session);
@@ -246,5 +299,10 @@ public final class EngineIoServer {
         byte[] bytes = new byte[15];
         RANDOM.nextBytes(bytes);
         return ID_ENCODER.encodeToString(bytes);
+    }
+
+    /** A closed poll entry; its expiry is set just after the entry is stored, and read on any thread. */
+    private static final class ClosedPoll {
+        volatile ScheduledFuture<?> expiry;
     }
 }

@@ -93,6 +93,8 @@ public final class EngineIoSession {
 
     private ScheduledFuture<?> heartbeatTimer;
     private boolean awaitingPong;
+    /** System.nanoTime() at which the current ping is due. The session expires a ping timeout after it. */
+    private long pingDueNanos;
     private ScheduledFuture<?> closeTimer;
 
     EngineIoSession(String id, EngineIoServer server, EventLoop eventLoop, HandshakeRequest request) {
@@ -171,18 +173,18 @@ public final class EngineIoSession {
     }
 
     void startPolling(ChannelHandlerContext ctx, boolean keepAlive) {
+        schedulePing();
         PollingResponses.sendText(ctx, keepAlive, openPacket(List.of("websocket")));
         log.debug("session opened sid={} transport=polling", id);
         server.listener().onOpen(this);
-        schedulePing();
     }
 
     void startWebSocket(Channel channel) {
+        schedulePing();
         webSocket = channel;
         channel.writeAndFlush(new TextWebSocketFrame(openPacket(List.of())));
         log.debug("session opened sid={} transport=websocket", id);
         server.listener().onOpen(this);
-        schedulePing();
     }
 
     private String openPacket(List<String> upgrades) {
@@ -200,7 +202,20 @@ public final class EngineIoSession {
     // ---- polling requests, called on the session's event loop
 
     void handlePoll(ChannelHandlerContext ctx, boolean keepAlive) {
+        if (state == State.OPEN && webSocket == null && upgradeCandidate != null) {
+            afterCandidateInput(() -> answerPollRequest(ctx, keepAlive));
+        } else {
+            answerPollRequest(ctx, keepAlive);
+        }
+    }
+
+    private void answerPollRequest(ChannelHandlerContext ctx, boolean keepAlive) {
         log.trace("poll received sid={} state={}", id, state);
+        closeIfPingTimedOut();
+        if (state == State.CLOSED && server.takeClosedPoll(id)) {
+            PollingResponses.sendText(ctx, keepAlive, EngineIoCodec.encodeText(EnginePacket.NOOP));
+            return;
+        }
         if (state == State.CLOSED || webSocket != null) {
             PollingResponses.sendError(ctx, keepAlive, EngineIoError.BAD_REQUEST);
             return;
@@ -232,6 +247,7 @@ public final class EngineIoSession {
     }
 
     void handlePost(ChannelHandlerContext ctx, String body, boolean keepAlive) {
+        closeIfPingTimedOut();
         if (state == State.CLOSING) {
             PollingResponses.sendOk(ctx, keepAlive);
             if (body.startsWith("1") || body.contains(EngineIoCodec.SEPARATOR + "1")) {
@@ -313,8 +329,13 @@ public final class EngineIoSession {
 
     void attachUpgradeCandidate(Channel channel) {
         runOnLoop(() -> {
-            if (state != State.OPEN || webSocket != null || upgradeCandidate != null) {
-                log.debug("upgrade rejected sid={} reason=already upgraded or upgrading", id);
+            if (state == State.OPEN && webSocket == null && upgradeCandidate != null) {
+                log.debug("upgrade rejected sid={} reason=upgrading", id);
+                afterCandidateInput(channel::close);
+                return;
+            }
+            if (state != State.OPEN || webSocket != null) {
+                log.debug("upgrade rejected sid={} reason=closed or upgraded", id);
                 channel.close();
                 return;
             }
@@ -326,6 +347,7 @@ public final class EngineIoSession {
 
     void onWebSocketText(Channel channel, String text) {
         runOnLoop(() -> {
+            closeIfPingTimedOut();
             if (channel == upgradeCandidate) {
                 onUpgradePacket(text);
             } else if (channel == webSocket && state == State.OPEN) {
@@ -336,6 +358,7 @@ public final class EngineIoSession {
 
     void onWebSocketBinary(Channel channel, byte[] data) {
         runOnLoop(() -> {
+            closeIfPingTimedOut();
             if (channel == webSocket && state == State.OPEN) {
                 log.trace("packet received sid={} type=binary bytes={}", id, data.length);
                 deliverBinary(data);
@@ -458,17 +481,36 @@ public final class EngineIoSession {
     }
 
     private void schedulePing() {
-        heartbeatTimer = eventLoop.schedule(this::sendPing, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        long intervalNanos = options.pingInterval().toNanos();
+        pingDueNanos = System.nanoTime() + intervalNanos;
+        heartbeatTimer = eventLoop.schedule(this::sendPing, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
     private void sendPing() {
-        if (state != State.OPEN) {
+        if (state != State.OPEN || closeIfPingTimedOut()) {
             return;
         }
         awaitingPong = true;
         sendPacket(EngineIoCodec.encodeText(EnginePacket.PING));
+        // The deadline counts from when the ping was due, not from when this timer ran: a timer that fires late
+        // must not give the client more than the ping interval plus the ping timeout it learnt at the handshake.
+        long remainingNanos = pingDueNanos + options.pingTimeout().toNanos() - System.nanoTime();
         heartbeatTimer = eventLoop.schedule(
-                () -> release("ping timeout", false), options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                this::closeIfPingTimedOut, Math.max(0, remainingNanos), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Closes the session with {@code ping timeout} when no pong came within the ping timeout after the ping was due,
+     * and returns whether it did. Requests and frames call it too, so a heartbeat timer that runs late, on a busy event
+     * loop, cannot keep a dead session open. The deadline also passes when the ping itself was sent late, which
+     * takes an event loop stalled for longer than the ping timeout.
+     */
+    private boolean closeIfPingTimedOut() {
+        if (state != State.OPEN || System.nanoTime() - (pingDueNanos + options.pingTimeout().toNanos()) < 0) {
+            return false;
+        }
+        release("ping timeout", false);
+        return true;
     }
 
     private void onPong() {
@@ -582,6 +624,9 @@ public final class EngineIoSession {
         cancelTimers();
         cancel(closeTimer);
         closeTimer = null;
+        if (closedByClient && webSocket == null && pendingPoll == null) {
+            server.rememberClosedPoll(this);
+        }
         server.remove(this);
         abortUpgrade();
 
@@ -638,6 +683,18 @@ public final class EngineIoSession {
         if (timer != null) {
             timer.cancel(false);
         }
+    }
+
+    /**
+     * Runs the task on the session's event loop after the upgrading WebSocket's event loop has read what had reached
+     * its socket by now. A client sends its upgrade frames before its next HTTP request, but the two connections can
+     * sit on different event loops, and without this wait the request could be handled first, as if the upgrade had
+     * not begun. Relies on Netty's event loop running a task scheduled from inside the loop only
+     * after its next pass over ready sockets (true of Netty 4.2's SingleThreadIoEventLoop).
+     */
+    private void afterCandidateInput(Runnable task) {
+        EventLoop candidateLoop = upgradeCandidate.eventLoop();
+        candidateLoop.execute(() -> candidateLoop.schedule(() -> runOnLoop(task), 0, TimeUnit.NANOSECONDS));
     }
 
     private void runOnLoop(Runnable task) {
