@@ -44,6 +44,10 @@ async function main() {
     await agent.screenshot({ path: path.join(outDir, "agent-console.png") });
     await customer.screenshot({ path: path.join(outDir, "customer-chat.png") });
     await customer.setViewportSize({ width: 375, height: 740 });
+    // A phone opens the chat scrolled to the newest message; a resized window keeps its old scroll position.
+    await customer.locator(".message-scroller").evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
     await customer.screenshot({ path: path.join(outDir, "customer-phone.png") });
   } finally {
     await browser.close();
