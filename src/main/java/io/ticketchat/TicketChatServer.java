@@ -21,6 +21,7 @@ import io.ticketchat.db.Database;
 import io.ticketchat.db.DbExecutor;
 import io.ticketchat.engineio.EngineIoOptions;
 import io.ticketchat.http.HttpServer;
+import io.ticketchat.http.StaticResourceHandler;
 import io.ticketchat.demo.DemoData;
 import io.ticketchat.message.MessageLimits;
 import io.ticketchat.message.MessageService;
@@ -124,7 +125,7 @@ public final class TicketChatServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .mount("/socket.io/", socketIo.engine())
-                .fallback(router)
+                .fallback(new StaticResourceHandler("web", router))
                 .maxBodyBytes(limits.maxPayloadBytes())
                 .build()
                 .start();

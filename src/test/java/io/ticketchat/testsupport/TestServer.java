@@ -45,9 +45,19 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with a presence grace of 500 ms and the given limits and typing timeout. */
     public static TestServer start(Path dataDir, LimitsConfig limits, Duration typingTimeout) throws Exception {
+        return start(dataDir, limits, typingTimeout, 0);
+    }
+
+    /** Starts a server on a fixed port, so that a browser page can reconnect to the same address after a restart. */
+    public static TestServer start(Path dataDir, int port) throws Exception {
+        return start(dataDir, LimitsConfig.defaults(), Duration.ofSeconds(10), port);
+    }
+
+    private static TestServer start(Path dataDir, LimitsConfig limits, Duration typingTimeout, int port)
+            throws Exception {
         ServerConfig config = new ServerConfig(
                 "127.0.0.1",
-                0,
+                port,
                 dataDir,
                 null,
                 null,
@@ -66,6 +76,13 @@ public final class TestServer implements AutoCloseable {
     public TestServer restart() throws Exception {
         server.close();
         return start(dataDir);
+    }
+
+    /** Stops this server and starts a new one on the same data folder and the same port. */
+    public TestServer restartOnSamePort() throws Exception {
+        int port = server.port();
+        server.close();
+        return start(dataDir, port);
     }
 
     public TicketChatServer server() {
