@@ -113,6 +113,63 @@ public final class Main implements Callable<Integer> {
                         + "(env TICKETCHAT_HISTORY_LIMIT, default ${DEFAULT-VALUE}).")
         int historyLimit;
 
+        @Option(names = "--max-attachments", defaultValue = "${env:TICKETCHAT_MAX_ATTACHMENTS:-10}",
+                description = "Attachments in one message "
+                        + "(env TICKETCHAT_MAX_ATTACHMENTS, default ${DEFAULT-VALUE}).")
+        int maxAttachments;
+
+        @Option(names = "--max-outbound-queued-bytes",
+                defaultValue = "${env:TICKETCHAT_MAX_OUTBOUND_QUEUED_BYTES:-1000000}",
+                description = "Outbound bytes queued for one slow connection before it is closed "
+                        + "(env TICKETCHAT_MAX_OUTBOUND_QUEUED_BYTES, default ${DEFAULT-VALUE}).")
+        int maxOutboundQueuedBytes;
+
+        @Option(names = "--events-per-second", defaultValue = "${env:TICKETCHAT_EVENTS_PER_SECOND:-20}",
+                description = "Client events one connection may send per second, on average "
+                        + "(env TICKETCHAT_EVENTS_PER_SECOND, default ${DEFAULT-VALUE}).")
+        int eventsPerSecond;
+
+        @Option(names = "--event-burst", defaultValue = "${env:TICKETCHAT_EVENT_BURST:-40}",
+                description = "Client events one connection may send at once after a quiet time "
+                        + "(env TICKETCHAT_EVENT_BURST, default ${DEFAULT-VALUE}).")
+        int eventBurst;
+
+        @Option(names = "--flood-disconnect-ms", defaultValue = "${env:TICKETCHAT_FLOOD_DISCONNECT_MS:-10000}",
+                description = "How long a connection may keep exceeding the event rate before it is "
+                        + "disconnected, in ms "
+                        + "(env TICKETCHAT_FLOOD_DISCONNECT_MS, default ${DEFAULT-VALUE}).")
+        long floodDisconnectMillis;
+
+        @Option(names = "--max-joined-tickets", defaultValue = "${env:TICKETCHAT_MAX_JOINED_TICKETS:-100}",
+                description = "Tickets one connection may join at once "
+                        + "(env TICKETCHAT_MAX_JOINED_TICKETS, default ${DEFAULT-VALUE}).")
+        int maxJoinedTickets;
+
+        @Option(names = "--max-connections-per-user", defaultValue = "${env:TICKETCHAT_MAX_CONNECTIONS_PER_USER:-20}",
+                description = "Open connections one user may have on this node "
+                        + "(env TICKETCHAT_MAX_CONNECTIONS_PER_USER, default ${DEFAULT-VALUE}).")
+        int maxConnectionsPerUser;
+
+        @Option(names = "--max-binary-attachments", defaultValue = "${env:TICKETCHAT_MAX_BINARY_ATTACHMENTS:-10}",
+                description = "Binary attachments one Socket.IO packet may announce "
+                        + "(env TICKETCHAT_MAX_BINARY_ATTACHMENTS, default ${DEFAULT-VALUE}).")
+        int maxBinaryAttachments;
+
+        @Option(names = "--max-queued-db-tasks", defaultValue = "${env:TICKETCHAT_MAX_QUEUED_DB_TASKS:-1000}",
+                description = "Database tasks that may wait for a worker before new ones get overloaded "
+                        + "(env TICKETCHAT_MAX_QUEUED_DB_TASKS, default ${DEFAULT-VALUE}).")
+        int maxQueuedDbTasks;
+
+        @Option(names = "--connect-timeout-ms", defaultValue = "${env:TICKETCHAT_CONNECT_TIMEOUT_MS:-45000}",
+                description = "How long a new connection may stay without a Socket.IO CONNECT, in ms "
+                        + "(env TICKETCHAT_CONNECT_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+        long connectTimeoutMillis;
+
+        @Option(names = "--upgrade-timeout-ms", defaultValue = "${env:TICKETCHAT_UPGRADE_TIMEOUT_MS:-10000}",
+                description = "How long a WebSocket upgrade from polling may take, in ms "
+                        + "(env TICKETCHAT_UPGRADE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+        long upgradeTimeoutMillis;
+
         @Override
         public Integer call() throws Exception {
             ServerConfig config;
@@ -138,19 +195,22 @@ public final class Main implements Callable<Integer> {
             if ((secret == null || secret.isBlank()) && demo) {
                 secret = DemoSecret.loadOrCreate(dataDir);
             }
-            LimitsConfig defaults = LimitsConfig.defaults();
             LimitsConfig limits = new LimitsConfig(
                     maxPayloadBytes,
                     maxMessageChars,
-                    defaults.maxAttachments(),
+                    maxAttachments,
                     historyLimit,
                     historyLimit,
-                    defaults.maxOutboundQueuedBytes(),
-                    defaults.eventsPerSecond(),
-                    defaults.eventBurst(),
-                    defaults.floodDisconnectMillis(),
-                    defaults.maxJoinedTickets(),
-                    defaults.maxConnectionsPerUser());
+                    maxOutboundQueuedBytes,
+                    eventsPerSecond,
+                    eventBurst,
+                    floodDisconnectMillis,
+                    maxJoinedTickets,
+                    maxConnectionsPerUser,
+                    maxBinaryAttachments,
+                    maxQueuedDbTasks,
+                    connectTimeoutMillis,
+                    upgradeTimeoutMillis);
             return new ServerConfig(
                     bindHost,
                     port,

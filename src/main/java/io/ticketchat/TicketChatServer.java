@@ -20,6 +20,10 @@ import io.ticketchat.config.ServerConfig;
 import io.ticketchat.db.Database;
 import io.ticketchat.db.DbExecutor;
 import io.ticketchat.engineio.EngineIoOptions;
+import io.ticketchat.engineio.EngineIoServer;
+import io.ticketchat.engineio.TransportLimit;
+import io.ticketchat.engineio.TransportLimitListener;
+import io.ticketchat.error.ErrorCode;
 import io.ticketchat.http.HttpServer;
 import io.ticketchat.http.StaticResourceHandler;
 import io.ticketchat.demo.DemoData;
@@ -35,6 +39,7 @@ import io.ticketchat.socketio.SocketIoServer;
 import io.ticketchat.ticket.TicketService;
 import io.ticketchat.user.UserStore;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TicketChatServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TicketChatServer.class);
-    /** Database tasks that may wait for a worker before new ones are rejected with {@code overloaded}. */
-    private static final int DB_QUEUE_CAPACITY = 1_000;
-
     private final ServerConfig config;
     private final Database database;
     private final DbExecutor db;
@@ -73,7 +75,9 @@ public final class TicketChatServer implements AutoCloseable {
         ObjectMapper mapper = new ObjectMapper();
         LimitsConfig limits = config.limits();
         Database database = Database.open(config.effectiveDatabaseUrl());
-        DbExecutor db = new DbExecutor(Database.DEFAULT_POOL_SIZE, DB_QUEUE_CAPACITY);
+        // TODO(limits): the worker count is fixed at the pool size, so only the queue is configurable; a
+        // database pool size setting would size both.
+        DbExecutor db = new DbExecutor(Database.DEFAULT_POOL_SIZE, limits.maxQueuedDbTasks());
         UserStore users = new UserStore(database);
         JwtService jwt = new JwtService(config.jwtSecret(), config.tokenTtl());
         AuthService auth = new AuthService(users, jwt, new PasswordHasher());
@@ -91,14 +95,20 @@ public final class TicketChatServer implements AutoCloseable {
         EngineIoOptions engineOptions = EngineIoOptions.defaults()
                 .withHeartbeat(config.pingInterval(), config.pingTimeout())
                 .withMaxPayloadBytes(limits.maxPayloadBytes())
-                .withMaxQueuedBytes(limits.maxOutboundQueuedBytes());
-        SocketIoServer socketIo = new SocketIoServer(mapper, engineOptions);
+                .withMaxQueuedBytes(limits.maxOutboundQueuedBytes())
+                .withConnectTimeout(Duration.ofMillis(limits.connectTimeoutMillis()))
+                .withUpgradeTimeout(Duration.ofMillis(limits.upgradeTimeoutMillis()));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ChatMetrics chatMetrics = new ChatMetrics(registry);
+        TransportLimitListener limitListener = (limit, transport) ->
+                chatMetrics.transportLimitExceeded(limit.tagValue(), transport, errorCodeOf(limit));
+        SocketIoServer socketIo = new SocketIoServer(mapper, engineOptions, limits.maxBinaryAttachments(),
+                limitListener);
         Namespace chat = socketIo.namespace("/");
         PresenceTracker presence = new PresenceTracker(config.presenceGrace(), timers,
                 new PresenceAnnouncer(chat, users, db, mapper), Clock.systemUTC());
         ChatServices services = new ChatServices(jwt, auth, users, tickets, messages);
-        PrometheusMeterRegistry registry = metrics(socketIo, chat, db);
-        ChatMetrics chatMetrics = new ChatMetrics(registry);
+        registerGauges(registry, socketIo, chat, db);
         ChatGateway gateway = new ChatGateway(chat, services, presence, db, timers, mapper, limits,
                 config.typingTimeout(), chatMetrics);
         gateway.install();
@@ -127,6 +137,7 @@ public final class TicketChatServer implements AutoCloseable {
                 .mount("/socket.io/", socketIo.engine())
                 .fallback(new StaticResourceHandler("web", router))
                 .maxBodyBytes(limits.maxPayloadBytes())
+                .limitListener(limitListener)
                 .build()
                 .start();
         TicketChatServer server = new TicketChatServer(config, database, db, timers, httpServer, socketIo, registry);
@@ -139,14 +150,40 @@ public final class TicketChatServer implements AutoCloseable {
         return server;
     }
 
-    private static PrometheusMeterRegistry metrics(SocketIoServer socketIo, Namespace chat, DbExecutor db) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /**
+     * Returns the contract code a breach of a protocol-layer limit is counted under. The client sees no code for
+     * these, because the connection closes or the HTTP layer responds, except a REST body over the limit, which gets
+     * 413 with {@code invalid_request}.
+     */
+    private static ErrorCode errorCodeOf(TransportLimit limit) {
+        return switch (limit) {
+            case PAYLOAD_SIZE -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case BINARY_ATTACHMENTS -> ErrorCode.INVALID_REQUEST;
+            case OUTBOUND_QUEUE, HANDSHAKE_TIMEOUT -> ErrorCode.LIMIT_EXCEEDED;
+        };
+    }
+
+    private static void registerGauges(
+            PrometheusMeterRegistry registry, SocketIoServer socketIo, Namespace chat, DbExecutor db) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         Gauge.builder("ticketchat.engine.sessions", socketIo, SocketIoServer::engineSessionCount)
                 .description("Open Engine.IO sessions")
+                .register(registry);
+        for (String transport : new String[] {"websocket", "polling"}) {
+            Gauge.builder("ticketchat.connections", socketIo.engine(), engine -> engine.sessionCount(transport))
+                    .description("Open Engine.IO sessions by current transport")
+                    .tag("transport", transport)
+                    .register(registry);
+        }
+        Gauge.builder("ticketchat.outbound.queued.bytes", socketIo.engine(), EngineIoServer::outboundQueuedBytes)
+                .description("Outbound bytes waiting for clients: polling queues and unsent WebSocket writes")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("ticketchat.pending.acks", socketIo, SocketIoServer::pendingAckCount)
+                .description("Acknowledgements the server requested from clients and still waits for")
                 .register(registry);
         Gauge.builder("ticketchat.sockets", chat, Namespace::socketCount)
                 .description("Connected Socket.IO sockets on the default namespace")
@@ -160,7 +197,6 @@ public final class TicketChatServer implements AutoCloseable {
         Gauge.builder("ticketchat.db.queued.tasks", db, DbExecutor::queuedTasks)
                 .description("Database work waiting for a worker")
                 .register(registry);
-        return registry;
     }
 
     private static void printDemoLogin(int port) {
@@ -182,6 +218,11 @@ public final class TicketChatServer implements AutoCloseable {
 
     public SocketIoServer socketIo() {
         return socketIo;
+    }
+
+    /** Returns the executor of all database work, so tests can fill its queue. */
+    public DbExecutor dbExecutor() {
+        return db;
     }
 
     public PrometheusMeterRegistry registry() {

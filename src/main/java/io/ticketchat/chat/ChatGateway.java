@@ -264,6 +264,7 @@ public final class ChatGateway {
             return true;
         }
         if (outcome == EventRateLimiter.Outcome.DISCONNECT) {
+            metrics.rejected(ChatMetrics.Via.SOCKET, ErrorCode.RATE_LIMITED);
             log.warn("connection kept exceeding the event rate limit, disconnecting conn={} user={} event={}",
                     socket.id(), connection.user().id(), event.wireName());
             socket.disconnect(true);
@@ -273,6 +274,9 @@ public final class ChatGateway {
                 "Too many events (max " + limits.eventsPerSecond() + " per second)");
         if (ack != null || connection.rateLimiter().mayReportRejection(now)) {
             replies.fail(socket, ack, limited, false);
+        } else {
+            // No error event goes out for this one, but it is a rejection all the same.
+            metrics.rejected(ChatMetrics.Via.SOCKET, ErrorCode.RATE_LIMITED);
         }
         return false;
     }

@@ -3,8 +3,9 @@ package io.ticketchat.config;
 import java.util.List;
 
 /**
- * The bounds that keep the memory and work spent on one client finite. Every limit has a default here and a
- * command-line flag; the server rejects what goes past it with a contract error code.
+ * The bounds that keep the memory and work spent on one client finite. Every limit has a default here, a
+ * command-line flag and a {@code TICKETCHAT_*} environment variable; the server rejects what goes past it with a
+ * contract error code and counts the rejection. {@code docs/limits.md} lists them with what a client receives.
  *
  * @param maxPayloadBytes largest incoming packet: Engine.IO maxPayload, polling and REST request bodies
  * @param maxMessageChars longest message content, counted in Unicode code points
@@ -17,6 +18,10 @@ import java.util.List;
  * @param floodDisconnectMillis how long a connection may stay over the event rate before it is disconnected
  * @param maxJoinedTickets tickets one connection may join at once
  * @param maxConnectionsPerUser open connections one user may have on one node
+ * @param maxBinaryAttachments binary attachments announced by one Socket.IO packet
+ * @param maxQueuedDbTasks database tasks waiting for a worker before new ones are rejected with {@code overloaded}
+ * @param connectTimeoutMillis time a new Engine.IO session has to connect a Socket.IO namespace before it is closed
+ * @param upgradeTimeoutMillis time a probing WebSocket has to complete the upgrade from polling before it is closed
  */
 public record LimitsConfig(
         int maxPayloadBytes,
@@ -29,17 +34,86 @@ public record LimitsConfig(
         int eventBurst,
         long floodDisconnectMillis,
         int maxJoinedTickets,
-        int maxConnectionsPerUser) {
+        int maxConnectionsPerUser,
+        int maxBinaryAttachments,
+        int maxQueuedDbTasks,
+        long connectTimeoutMillis,
+        long upgradeTimeoutMillis) {
 
     public static LimitsConfig defaults() {
-        return new LimitsConfig(1_000_000, 10_000, 10, 200, 200, 1_000_000, 20, 40, 10_000, 100, 20);
+        return new LimitsConfig(1_000_000, 10_000, 10, 200, 200, 1_000_000, 20, 40, 10_000, 100, 20,
+                10, 1_000, 45_000, 10_000);
     }
 
     /** Returns these limits with another event rate and burst per connection. */
     public LimitsConfig withEventRate(int newEventsPerSecond, int newEventBurst) {
-        return new LimitsConfig(maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit,
-                historyMaxLimit, maxOutboundQueuedBytes, newEventsPerSecond, newEventBurst, floodDisconnectMillis,
-                maxJoinedTickets, maxConnectionsPerUser);
+        return new LimitsConfig(
+                maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit, historyMaxLimit,
+                maxOutboundQueuedBytes, newEventsPerSecond, newEventBurst, floodDisconnectMillis, maxJoinedTickets,
+                maxConnectionsPerUser, maxBinaryAttachments, maxQueuedDbTasks, connectTimeoutMillis,
+                upgradeTimeoutMillis);
+    }
+
+    /** Returns these limits with another time over the event rate before a disconnect. */
+    public LimitsConfig withFloodDisconnectMillis(long newFloodDisconnectMillis) {
+        return new LimitsConfig(
+                maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit, historyMaxLimit,
+                maxOutboundQueuedBytes, eventsPerSecond, eventBurst, newFloodDisconnectMillis, maxJoinedTickets,
+                maxConnectionsPerUser, maxBinaryAttachments, maxQueuedDbTasks, connectTimeoutMillis,
+                upgradeTimeoutMillis);
+    }
+
+    /** Returns these limits with another maximum incoming packet or body size. */
+    public LimitsConfig withMaxPayloadBytes(int newMaxPayloadBytes) {
+        return new LimitsConfig(
+                newMaxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit, historyMaxLimit,
+                maxOutboundQueuedBytes, eventsPerSecond, eventBurst, floodDisconnectMillis, maxJoinedTickets,
+                maxConnectionsPerUser, maxBinaryAttachments, maxQueuedDbTasks, connectTimeoutMillis,
+                upgradeTimeoutMillis);
+    }
+
+    /** Returns these limits with another outbound queue bound per connection. */
+    public LimitsConfig withMaxOutboundQueuedBytes(int newMaxOutboundQueuedBytes) {
+        return new LimitsConfig(
+                maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit, historyMaxLimit,
+                newMaxOutboundQueuedBytes, eventsPerSecond, eventBurst, floodDisconnectMillis, maxJoinedTickets,
+                maxConnectionsPerUser, maxBinaryAttachments, maxQueuedDbTasks, connectTimeoutMillis,
+                upgradeTimeoutMillis);
+    }
+
+    /** Returns these limits with other maxima of tickets joined per connection and connections per user. */
+    public LimitsConfig withConnectionLimits(int newMaxJoinedTickets, int newMaxConnectionsPerUser) {
+        return new LimitsConfig(
+                maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit, historyMaxLimit,
+                maxOutboundQueuedBytes, eventsPerSecond, eventBurst, floodDisconnectMillis, newMaxJoinedTickets,
+                newMaxConnectionsPerUser, maxBinaryAttachments, maxQueuedDbTasks, connectTimeoutMillis,
+                upgradeTimeoutMillis);
+    }
+
+    /** Returns these limits with another maximum of binary attachments per Socket.IO packet. */
+    public LimitsConfig withMaxBinaryAttachments(int newMaxBinaryAttachments) {
+        return new LimitsConfig(
+                maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit, historyMaxLimit,
+                maxOutboundQueuedBytes, eventsPerSecond, eventBurst, floodDisconnectMillis, maxJoinedTickets,
+                maxConnectionsPerUser, newMaxBinaryAttachments, maxQueuedDbTasks, connectTimeoutMillis,
+                upgradeTimeoutMillis);
+    }
+
+    /** Returns these limits with another bound of database tasks waiting for a worker. */
+    public LimitsConfig withMaxQueuedDbTasks(int newMaxQueuedDbTasks) {
+        return new LimitsConfig(
+                maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit, historyMaxLimit,
+                maxOutboundQueuedBytes, eventsPerSecond, eventBurst, floodDisconnectMillis, maxJoinedTickets,
+                maxConnectionsPerUser, maxBinaryAttachments, newMaxQueuedDbTasks, connectTimeoutMillis,
+                upgradeTimeoutMillis);
+    }
+
+    /** Returns these limits with other connect and upgrade timeouts, in milliseconds. */
+    public LimitsConfig withHandshakeTimeouts(long newConnectTimeoutMillis, long newUpgradeTimeoutMillis) {
+        return new LimitsConfig(maxPayloadBytes, maxMessageChars, maxAttachments, historyDefaultLimit, historyMaxLimit,
+                maxOutboundQueuedBytes, eventsPerSecond, eventBurst, floodDisconnectMillis, maxJoinedTickets,
+                maxConnectionsPerUser, maxBinaryAttachments, maxQueuedDbTasks, newConnectTimeoutMillis,
+                newUpgradeTimeoutMillis);
     }
 
     void collectProblems(List<String> problems) {
@@ -57,6 +131,10 @@ public record LimitsConfig(
         requireAtLeast(problems, "flood disconnect ms", floodDisconnectMillis, 0);
         requireAtLeast(problems, "max joined tickets", maxJoinedTickets, 1);
         requireAtLeast(problems, "max connections per user", maxConnectionsPerUser, 1);
+        requireAtLeast(problems, "max binary attachments", maxBinaryAttachments, 0);
+        requireAtLeast(problems, "max queued db tasks", maxQueuedDbTasks, 1);
+        requireAtLeast(problems, "connect timeout ms", connectTimeoutMillis, 1);
+        requireAtLeast(problems, "upgrade timeout ms", upgradeTimeoutMillis, 1);
     }
 
     private static void requireAtLeast(List<String> problems, String name, long value, long minimum) {

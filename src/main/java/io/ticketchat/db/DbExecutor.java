@@ -63,6 +63,11 @@ public final class DbExecutor implements AutoCloseable {
         return result;
     }
 
+    /** Returns the number of worker threads. */
+    public int threadCount() {
+        return executor.getMaximumPoolSize();
+    }
+
     /** Returns the number of tasks waiting for a thread. */
     public int queuedTasks() {
         return executor.getQueue().size();

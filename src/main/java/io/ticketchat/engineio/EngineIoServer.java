@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * it, so the first poll for such an id within {@link #CLOSED_POLL_GRACE} gets the NOOP that a held poll gets at
  * close time, and not a 400 for an unknown id. Each entry is removed by that poll or by its own timer, and at most
  * {@link #MAX_CLOSED_POLLS} are kept, plus at most one per event loop that races past the bound.
+ *
+ * <p>Keeps counters for gauges, updated by the sessions as they change: open sessions per transport and bytes
+ * queued for polling clients. Every breach of a {@link TransportLimit} goes to the {@link TransportLimitListener}.
  */
 public final class EngineIoServer {
     private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
@@ -53,12 +58,21 @@ public final class EngineIoServer {
 
     private final EngineIoOptions options;
     private final EngineIoListener listener;
+    private final TransportLimitListener limitListener;
     private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, ClosedPoll> closedPolls = new ConcurrentHashMap<>();
+    private final AtomicInteger webSocketSessions = new AtomicInteger();
+    private final AtomicInteger pollingSessions = new AtomicInteger();
+    private final AtomicLong pollingQueuedBytes = new AtomicLong();
 
     public EngineIoServer(EngineIoOptions options, EngineIoListener listener) {
+        this(options, listener, TransportLimitListener.NONE);
+    }
+
+    public EngineIoServer(EngineIoOptions options, EngineIoListener listener, TransportLimitListener limitListener) {
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.limitListener = Objects.requireNonNull(limitListener, "limitListener");
     }
 
     public EngineIoOptions options() {
@@ -68,6 +82,46 @@ public final class EngineIoServer {
     /** Returns the number of sessions in the map, including those still delivering their last packets. */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** Returns the number of open sessions whose current transport is {@code websocket} or {@code polling}. */
+    public int sessionCount(String transport) {
+        return "websocket".equals(transport) ? webSocketSessions.get() : pollingSessions.get();
+    }
+
+    /**
+     * Returns the outbound bytes waiting for clients: the polling queues, counted as they change, plus the
+     * pending writes of each WebSocket channel, read from the sessions when called.
+     */
+    public long outboundQueuedBytes() {
+        // TODO(limits): each scrape walks every session for its WebSocket bytes, which costs time in proportion to
+        // the open sessions; a write-tracking handler in the WebSocket pipeline would keep a running total instead.
+        long total = pollingQueuedBytes.get();
+        for (EngineIoSession session : sessions.values()) {
+            total += session.webSocketPendingBytes();
+        }
+        return total;
+    }
+
+    /** Reports a breach to the limit listener; a failing listener is logged and never breaks the caller. */
+    public void reportLimit(TransportLimit limit, String transport) {
+        try {
+            limitListener.limitExceeded(limit, transport);
+        } catch (RuntimeException e) {
+            log.warn("limit listener failed limit={} transport={}", limit.tagValue(), transport, e);
+        }
+    }
+
+    void transportOpened(String transport) {
+        ("websocket".equals(transport) ? webSocketSessions : pollingSessions).incrementAndGet();
+    }
+
+    void transportClosed(String transport) {
+        ("websocket".equals(transport) ? webSocketSessions : pollingSessions).decrementAndGet();
+    }
+
+    void addPollingQueuedBytes(long delta) {
+        pollingQueuedBytes.addAndGet(delta);
     }
 
     /** Closes every session from the server side, as at shutdown. */
@@ -135,6 +189,7 @@ public final class EngineIoServer {
      * layer has already rejected the request itself.
      */
     public void onPayloadTooLarge(String uri) {
+        reportLimit(TransportLimit.PAYLOAD_SIZE, "polling");
         List<String> sid = new QueryStringDecoder(uri).parameters().get("sid");
         EngineIoSession session = sid == null ? null : sessions.get(sid.get(0));
         if (session != null) {
@@ -226,6 +281,7 @@ public final class EngineIoServer {
         } else if (HttpMethod.POST.equals(method)) {
             if (request.content().readableBytes() > options.maxPayloadBytes()) {
                 log.debug("payload too large sid={} bytes={}", session.id(), request.content().readableBytes());
+                reportLimit(TransportLimit.PAYLOAD_SIZE, "polling");
                 PollingResponses.sendPayloadTooLarge(ctx);
                 session.rejectOversizedPayload();
                 return;

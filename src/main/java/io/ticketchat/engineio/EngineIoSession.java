@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * may be called from any thread.
  *
  * <p>Bounds: the polling queue contains at most {@link EngineIoOptions#maxQueuedBytes()} bytes, and a WebSocket at
- * most the channel's high water mark (set to the same bound by the HTTP server); past either the session closes.
+ * most the channel's high water mark (set to the same bound by the HTTP server); past either the session closes
+ * and the queued bytes are dropped.
  * At most one poll request and one upgrading WebSocket are held. There is one heartbeat timer, one upgrade timer
  * and one close timer at a time.
  *
@@ -174,6 +176,7 @@ public final class EngineIoSession {
 
     void startPolling(ChannelHandlerContext ctx, boolean keepAlive) {
         schedulePing();
+        server.transportOpened("polling");
         PollingResponses.sendText(ctx, keepAlive, openPacket(List.of("websocket")));
         log.debug("session opened sid={} transport=polling", id);
         server.listener().onOpen(this);
@@ -182,6 +185,7 @@ public final class EngineIoSession {
     void startWebSocket(Channel channel) {
         schedulePing();
         webSocket = channel;
+        server.transportOpened("websocket");
         channel.writeAndFlush(new TextWebSocketFrame(openPacket(List.of())));
         log.debug("session opened sid={} transport=websocket", id);
         server.listener().onOpen(this);
@@ -321,7 +325,7 @@ public final class EngineIoSession {
             }
         }
         pollQueue = null;
-        queuedBytes = 0;
+        clearQueuedBytes();
         return payload.toString();
     }
 
@@ -341,7 +345,7 @@ public final class EngineIoSession {
             }
             upgradeCandidate = channel;
             upgradeTimer = eventLoop.schedule(
-                    this::abortUpgrade, options.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    this::onUpgradeTimeout, options.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 
@@ -366,6 +370,11 @@ public final class EngineIoSession {
                 abortUpgrade();
             }
         });
+    }
+
+    /** Counts a WebSocket message over the maximum payload; the decoder closes the channel, which releases it. */
+    void onWebSocketMessageTooLarge() {
+        server.reportLimit(TransportLimit.PAYLOAD_SIZE, "websocket");
     }
 
     void onWebSocketClosed(Channel channel) {
@@ -411,6 +420,8 @@ public final class EngineIoSession {
         webSocket = upgradeCandidate;
         upgradeCandidate = null;
         upgradeProbed = false;
+        server.transportClosed("polling");
+        server.transportOpened("websocket");
         if (pendingPoll != null) {
             answerPoll(EngineIoCodec.encodeText(EnginePacket.NOOP));
         }
@@ -419,11 +430,19 @@ public final class EngineIoSession {
         if (hasQueuedPackets()) {
             ArrayDeque<Object> queued = pollQueue;
             pollQueue = null;
-            queuedBytes = 0;
+            clearQueuedBytes();
             for (Object packet : queued) {
                 webSocket.write(toFrame(packet));
             }
             webSocket.flush();
+        }
+    }
+
+    private void onUpgradeTimeout() {
+        upgradeTimer = null;
+        if (upgradeCandidate != null) {
+            server.reportLimit(TransportLimit.HANDSHAKE_TIMEOUT, "websocket");
+            abortUpgrade();
         }
     }
 
@@ -537,6 +556,7 @@ public final class EngineIoSession {
         }
         if (queuedBytes > options.maxQueuedBytes()) {
             log.debug("polling queue full sid={} bytes={}", id, queuedBytes);
+            server.reportLimit(TransportLimit.OUTBOUND_QUEUE, "polling");
             release("transport error", false);
             return;
         }
@@ -547,7 +567,8 @@ public final class EngineIoSession {
 
     private void writeToWebSocket(List<?> messages) {
         if (!webSocket.isWritable()) {
-            log.debug("websocket outbound buffer full sid={}", id);
+            log.debug("websocket outbound buffer full sid={} bytes={}", id, webSocketPendingBytes());
+            server.reportLimit(TransportLimit.OUTBOUND_QUEUE, "websocket");
             release("transport error", false);
             return;
         }
@@ -579,9 +600,26 @@ public final class EngineIoSession {
             packet = EngineIoCodec.encodeText(enginePacket);
         }
         pollQueue.add(packet);
-        queuedBytes += packet instanceof byte[] bytes
-                ? (bytes.length + 2) / 3 * 4 + 1
+        int bytes = packet instanceof byte[] binary
+                ? (binary.length + 2) / 3 * 4 + 1
                 : ((String) packet).getBytes(StandardCharsets.UTF_8).length;
+        queuedBytes += bytes;
+        server.addPollingQueuedBytes(bytes);
+    }
+
+    private void clearQueuedBytes() {
+        server.addPollingQueuedBytes(-queuedBytes);
+        queuedBytes = 0;
+    }
+
+    /**
+     * Returns the bytes written to this session's WebSocket and not yet taken by the kernel, 0 on polling. Safe from
+     * any thread, for gauges: read off the event loop it may lag by a write.
+     */
+    long webSocketPendingBytes() {
+        Channel channel = webSocket;
+        ChannelOutboundBuffer buffer = channel == null ? null : channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     private static Object toFrame(Object packet) {
@@ -628,6 +666,7 @@ public final class EngineIoSession {
             server.rememberClosedPoll(this);
         }
         server.remove(this);
+        server.transportClosed(transportName());
         abortUpgrade();
 
         if (webSocket != null) {
@@ -641,7 +680,7 @@ public final class EngineIoSession {
             }
         }
         pollQueue = null;
-        queuedBytes = 0;
+        clearQueuedBytes();
 
         log.debug("session closed sid={} reason={}", id, reason);
         if (previous == State.OPEN) {
@@ -651,7 +690,11 @@ public final class EngineIoSession {
     }
 
     private void closeWebSocket(String reason) {
-        if ("forced server close".equals(reason) && webSocket.isActive()) {
+        if (!webSocket.isWritable()) {
+            // A close frame would wait behind the bytes the client is not reading, and the channel would keep
+            // them. Closing at once drops the pending writes and releases their buffers.
+            webSocket.close();
+        } else if ("forced server close".equals(reason) && webSocket.isActive()) {
             webSocket.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
                     .addListener(ChannelFutureListener.CLOSE);
         } else if ("parse error".equals(reason) || "transport error".equals(reason)) {

@@ -4,11 +4,14 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +62,21 @@ final class WebSocketTransportHandler extends SimpleChannelInboundHandler<WebSoc
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (session != null && isMessageTooLarge(cause)) {
+            session.onWebSocketMessageTooLarge();
+        }
         log.debug("websocket failed sid={} error={}", session == null ? null : session.id(), cause.toString());
         ctx.close();
+    }
+
+    /**
+     * Returns whether the cause is a message over the maximum payload: the frame decoder reports one large frame
+     * with close status 1009, the frame aggregator a message whose fragments add up to too much.
+     */
+    private static boolean isMessageTooLarge(Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            return WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(corrupted.closeStatus());
+        }
+        return cause instanceof TooLongFrameException;
     }
 }

@@ -28,11 +28,14 @@ final class EngineMounts {
         return null;
     }
 
-    void onPayloadTooLarge(String uri) {
+    /** Passes an oversized request to the endpoint of its path; returns false when no endpoint serves it. */
+    boolean onPayloadTooLarge(String uri) {
         EngineIoServer engine = find(uri);
-        if (engine != null) {
-            engine.onPayloadTooLarge(uri);
+        if (engine == null) {
+            return false;
         }
+        engine.onPayloadTooLarge(uri);
+        return true;
     }
 
     Iterable<EngineIoServer> engines() {

@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ticketchat.engineio.EngineIoOptions;
 import io.ticketchat.engineio.EngineIoServer;
+import io.ticketchat.engineio.TransportLimit;
+import io.ticketchat.engineio.TransportLimitListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * request share one port.
  *
  * <p>Each connection's pipeline is built from Netty's HTTP pieces: the server codec, an aggregator whose body limit
- * is the largest {@code maxPayload} of the mounted endpoints (a larger body gets 413 with {@code invalid_request}),
+ * is the largest {@code maxPayload} of the mounted endpoints (a larger body gets 413 with {@code invalid_request},
+ * and is reported to the endpoint of its path or, outside them, to the builder's limit listener),
  * an optional CORS handler, an optional per-message deflate handler, an idle timer and the dispatcher. A WebSocket
  * upgrade swaps the HTTP-only handlers for a frame aggregator and the Engine.IO transport. The write buffer's high
  * water mark is the largest {@code maxQueuedBytes} of the endpoints, so a WebSocket session that lets more bytes
@@ -67,6 +70,7 @@ public final class HttpServer {
     private final int maxQueuedBytes;
     private final boolean perMessageDeflate;
     private final Duration idleTimeout;
+    private final TransportLimitListener limitListener;
 
     private EventLoopGroup group;
     private Channel serverChannel;
@@ -79,6 +83,7 @@ public final class HttpServer {
         this.mounts = new EngineMounts(builder.mounts);
         this.fallback = builder.fallback;
         this.corsConfig = corsConfig(builder.corsOrigins);
+        this.limitListener = builder.limitListener;
 
         int body = builder.maxBodyBytes;
         int queued = 0;
@@ -138,7 +143,7 @@ public final class HttpServer {
 
     private void buildPipeline(ChannelPipeline pipeline) {
         pipeline.addLast("http-codec", new HttpServerCodec());
-        pipeline.addLast("http-aggregator", new PayloadLimitAggregator(maxBodyBytes, mounts::onPayloadTooLarge));
+        pipeline.addLast("http-aggregator", new PayloadLimitAggregator(maxBodyBytes, this::onPayloadTooLarge));
         if (corsConfig != null) {
             pipeline.addLast("cors", new CorsHandler(corsConfig));
         }
@@ -148,6 +153,16 @@ public final class HttpServer {
         }
         pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
         pipeline.addLast("dispatch", new HttpDispatchHandler(mounts, fallback));
+    }
+
+    private void onPayloadTooLarge(String uri) {
+        if (!mounts.onPayloadTooLarge(uri)) {
+            try {
+                limitListener.limitExceeded(TransportLimit.PAYLOAD_SIZE, "http");
+            } catch (RuntimeException e) {
+                log.warn("limit listener failed limit={} transport=http", TransportLimit.PAYLOAD_SIZE.tagValue(), e);
+            }
+        }
     }
 
     /** Returns the port the server listens on, which is the picked one when it was started on port 0. */
@@ -197,6 +212,7 @@ public final class HttpServer {
         private List<String> corsOrigins = List.of();
         private int maxBodyBytes = 1_000_000;
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private TransportLimitListener limitListener = TransportLimitListener.NONE;
 
         private Builder() {
         }
@@ -259,6 +275,15 @@ public final class HttpServer {
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = Objects.requireNonNull(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the receiver of request bodies over the limit outside the Engine.IO paths, reported as
+         * {@link TransportLimit#PAYLOAD_SIZE} on transport {@code http} (default: none).
+         */
+        public Builder limitListener(TransportLimitListener listener) {
+            this.limitListener = Objects.requireNonNull(listener, "limitListener");
             return this;
         }
 

@@ -10,22 +10,29 @@ import java.util.Map;
 /**
  * Counters of client events and of what the server rejects. Every rejection is counted by its contract code
  * and by the way it reached the client: {@code socket} (acknowledgement or {@code error} event),
- * {@code handshake} ({@code connect_error}) or {@code http} (REST response). The counters are created up
- * front, one per code and way, so the set of series is fixed and a scrape shows zeros, not missing lines.
+ * {@code handshake} ({@code connect_error}), {@code http} (REST response) or {@code transport} (the protocol
+ * layer closed the connection or sent the HTTP response itself). The counters are created up front, one per
+ * code and way, so the set of series is fixed and a scrape shows zeros, not missing lines.
+ *
+ * <p>A breach of a protocol-layer limit is also counted in {@code ticketchat_transport_limits_total} by limit and
+ * transport, created at its first breach, because several limits share one contract code.
  */
 public final class ChatMetrics {
     /** The way a rejection reached the client. */
     public enum Via {
         SOCKET,
         HANDSHAKE,
-        HTTP
+        HTTP,
+        TRANSPORT
     }
 
+    private final MeterRegistry registry;
     private final Map<Via, Map<ErrorCode, Counter>> rejections = new EnumMap<>(Via.class);
     private final Counter messagesSent;
     private final Counter eventsReceived;
 
     public ChatMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (Via via : Via.values()) {
             Map<ErrorCode, Counter> byCode = new EnumMap<>(ErrorCode.class);
             for (ErrorCode code : ErrorCode.values()) {
@@ -48,6 +55,23 @@ public final class ChatMetrics {
 
     public void rejected(Via via, ErrorCode code) {
         rejections.get(via).get(code).increment();
+    }
+
+    /**
+     * Counts a breach of a protocol-layer limit: as a rejection with {@code code}, via {@code http} for a REST
+     * request and via {@code transport} otherwise, and in the per-limit counter.
+     *
+     * @param limit the limit's tag value, for example {@code payload_size}
+     * @param transport {@code websocket}, {@code polling} or {@code http}
+     */
+    public void transportLimitExceeded(String limit, String transport, ErrorCode code) {
+        rejected("http".equals(transport) ? Via.HTTP : Via.TRANSPORT, code);
+        Counter.builder("ticketchat.transport.limits")
+                .description("Connections closed or requests rejected by the protocol layer, by limit and transport")
+                .tag("limit", limit)
+                .tag("transport", transport)
+                .register(registry)
+                .increment();
     }
 
     public void messageSent() {

@@ -53,7 +53,7 @@ final class PacketDecoder {
             }
             attachmentCount = parseDigits(text, i, dash);
             if (attachmentCount > maxAttachments) {
-                throw new InvalidPacketException("too many attachments");
+                throw InvalidPacketException.tooManyAttachments(attachmentCount, maxAttachments);
             }
             i = dash + 1;
         }

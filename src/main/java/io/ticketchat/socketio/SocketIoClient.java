@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ticketchat.engineio.EngineIoSession;
+import io.ticketchat.engineio.TransportLimit;
 import io.ticketchat.error.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +69,10 @@ final class SocketIoClient implements EngineIoSession.Handler {
 
     PacketEncoder encoder() {
         return server.encoder();
+    }
+
+    SocketIoServer server() {
+        return server;
     }
 
     String transportName() {
@@ -139,6 +144,9 @@ final class SocketIoClient implements EngineIoSession.Handler {
 
     private void onInvalidPacket(InvalidPacketException e) {
         log.debug("invalid packet sid={} error={}", session.id(), e.getMessage());
+        if (e.isTooManyAttachments()) {
+            server.engine().reportLimit(TransportLimit.BINARY_ATTACHMENTS, session.transportName());
+        }
         decoder.reset();
         for (SocketIoSocket socket : new ArrayList<>(sockets.values())) {
             socket.onClose(DisconnectReason.PARSE_ERROR.wireName());
@@ -255,6 +263,7 @@ final class SocketIoClient implements EngineIoSession.Handler {
         connectTimer = null;
         if (!closed && sockets.isEmpty()) {
             log.debug("no namespace connected in time sid={}", session.id());
+            server.engine().reportLimit(TransportLimit.HANDSHAKE_TIMEOUT, session.transportName());
             session.close();
         }
     }

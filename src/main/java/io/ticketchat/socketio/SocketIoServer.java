@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticketchat.engineio.EngineIoOptions;
 import io.ticketchat.engineio.EngineIoServer;
 import io.ticketchat.engineio.EngineIoSession;
+import io.ticketchat.engineio.TransportLimitListener;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Socket.IO v5 server on top of an Engine.IO v4 endpoint; mount {@link #engine()} on the HTTP server at
@@ -17,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Namespaces are registered up front with {@link #namespace}; CONNECT to any other name is refused with
  * CONNECT_ERROR {@code {"message":"Invalid namespace"}}. A session with no namespace connected within
  * {@link EngineIoOptions#connectTimeout()} is closed. A binary packet may carry at most {@code maxAttachments}
- * attachments (default 10); a client that announces more is disconnected. Safe from any thread.
+ * attachments (default 10); a client that announces more is disconnected. Both breaches, like those of the
+ * Engine.IO layer, go to the {@link TransportLimitListener}. Safe from any thread.
  */
 public final class SocketIoServer {
     /** Default limit of binary attachments in one packet. */
@@ -31,19 +34,25 @@ public final class SocketIoServer {
     private final int maxAttachments;
     private final EngineIoServer engine;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final AtomicInteger pendingAcks = new AtomicInteger();
 
     public SocketIoServer(ObjectMapper mapper, EngineIoOptions options) {
         this(mapper, options, DEFAULT_MAX_ATTACHMENTS);
     }
 
     public SocketIoServer(ObjectMapper mapper, EngineIoOptions options, int maxAttachments) {
+        this(mapper, options, maxAttachments, TransportLimitListener.NONE);
+    }
+
+    public SocketIoServer(
+            ObjectMapper mapper, EngineIoOptions options, int maxAttachments, TransportLimitListener limitListener) {
         if (maxAttachments < 0) {
             throw new IllegalArgumentException("maxAttachments must not be negative, got " + maxAttachments);
         }
         this.encoder = new PacketEncoder(Objects.requireNonNull(mapper, "mapper"));
         this.options = Objects.requireNonNull(options, "options");
         this.maxAttachments = maxAttachments;
-        this.engine = new EngineIoServer(options, this::onSessionOpen);
+        this.engine = new EngineIoServer(options, this::onSessionOpen, limitListener);
     }
 
     /** Registers the namespace, or returns it when already registered; {@code admin} means {@code /admin}. */
@@ -55,6 +64,15 @@ public final class SocketIoServer {
     /** Returns the number of open Engine.IO sessions, for gauges. */
     public int engineSessionCount() {
         return engine.sessionCount();
+    }
+
+    /** Returns the acknowledgements the server requested from clients and still waits for, for gauges. */
+    public int pendingAckCount() {
+        return pendingAcks.get();
+    }
+
+    void addPendingAcks(int delta) {
+        pendingAcks.addAndGet(delta);
     }
 
     /** Returns the Engine.IO endpoint to mount on the HTTP server. */

@@ -164,12 +164,14 @@ public final class SocketIoSocket {
         ScheduledFuture<?> timer = eventLoop.schedule(
                 () -> onAckTimeout(ackId), timeout.toMillis(), TimeUnit.MILLISECONDS);
         pendingAcks.put(ackId, new PendingAck(callback, timer));
+        client.server().addPendingAcks(1);
         sendEncoded(encode(SocketPacketType.EVENT, ackId, arguments));
     }
 
     private void onAckTimeout(long ackId) {
         PendingAck pending = pendingAcks == null ? null : pendingAcks.remove(ackId);
         if (pending != null) {
+            client.server().addPendingAcks(-1);
             completeAck(pending.callback(), new AckException("acknowledgement timed out"), null);
         }
     }
@@ -274,6 +276,7 @@ public final class SocketIoSocket {
             log.debug("acknowledgement without request socket={} ack={}", id, packet.ackId());
             return;
         }
+        client.server().addPendingAcks(-1);
         pending.timer().cancel(false);
         completeAck(pending.callback(), null, (ArrayNode) packet.data());
     }
@@ -291,6 +294,7 @@ public final class SocketIoSocket {
         if (pendingAcks != null) {
             Map<Long, PendingAck> failed = pendingAcks;
             pendingAcks = null;
+            client.server().addPendingAcks(-failed.size());
             for (PendingAck pending : failed.values()) {
                 pending.timer().cancel(false);
                 completeAck(pending.callback(), new AckException("socket disconnected"), null);

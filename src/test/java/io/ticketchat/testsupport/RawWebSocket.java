@@ -19,14 +19,25 @@ public final class RawWebSocket implements WebSocket.Listener {
     private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder text = new StringBuilder();
+    private final boolean reading;
     private ByteBuffer binary = ByteBuffer.allocate(0);
     private WebSocket socket;
 
-    private RawWebSocket() {
+    private RawWebSocket(boolean reading) {
+        this.reading = reading;
     }
 
     public static RawWebSocket open(HttpClient client, String url) {
-        RawWebSocket listener = new RawWebSocket();
+        return open(client, url, true);
+    }
+
+    /** Opens a client that sends but never reads, so the server's writes pile up as for a stalled client. */
+    public static RawWebSocket openNotReading(HttpClient client, String url) {
+        return open(client, url, false);
+    }
+
+    private static RawWebSocket open(HttpClient client, String url, boolean reading) {
+        RawWebSocket listener = new RawWebSocket(reading);
         listener.socket = client.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(url), listener)
@@ -70,6 +81,13 @@ public final class RawWebSocket implements WebSocket.Listener {
 
     public void close() {
         socket.abort();
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        if (reading) {
+            webSocket.request(1);
+        }
     }
 
     @Override
