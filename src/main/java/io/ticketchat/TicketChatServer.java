@@ -213,6 +213,11 @@ public final class TicketChatServer implements AutoCloseable {
         return registry;
     }
 
+    /** Returns the executor of all database work, for tests that order work around it. */
+    public DbExecutor db() {
+        return db;
+    }
+
     /** Returns the state audit, for running it on demand. */
     public StateAudit audit() {
         return audit;

@@ -144,8 +144,11 @@ public final class StateAudit implements AutoCloseable {
         }
     }
 
-    /** Waits until each barrier executor has run a task queued now, so tasks running at the first look are over. */
-    private void awaitRunningTasks() {
+    /**
+     * Waits until every event loop and the timer thread has run a task queued now, so the tasks they were running
+     * and the tasks queued before are over. The second look runs after it; tests use it to order their checks.
+     */
+    public void awaitRunningTasks() {
         List<CompletableFuture<Void>> passed = new ArrayList<>();
         for (Executor executor : barrierExecutors.get()) {
             try {

@@ -109,6 +109,11 @@ public final class EngineIoServer {
         }
     }
 
+    /** Returns the open session with this id, or null. */
+    EngineIoSession find(String sid) {
+        return sessions.get(sid);
+    }
+
     /** Adds a session to the map as it is, for tests of the audit. */
     void registerForTest(EngineIoSession session) {
         sessions.put(session.id(), session);
