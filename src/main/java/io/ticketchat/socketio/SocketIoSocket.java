@@ -328,6 +328,8 @@ public final class SocketIoSocket {
         if (connected) {
             onClose("transport close");
         } else {
+            // NOTE: the disconnect listeners of a socket marked disconnected without a close have not run and
+            //  do not run here, so state they would release stays for the checks of its own kind.
             namespace.remove(this);
         }
         return true;
