@@ -8,10 +8,13 @@
 //   {"cmd":"disconnect","id":"a"}      client-side namespace disconnect
 //   {"cmd":"close-engine","id":"a"}    abrupt close of the underlying transport
 //   {"cmd":"ack-reply","id":"a","event":"e","args":[...]}   arguments that answer the server's acks of event e
+//   {"cmd":"churn","id":"c","url":"...","cycles":N,"concurrency":M,"users":[{token,ticketId}],"modes":[...]}
+//       runs N connect-join-send-typing-disconnect cycles, M at a time, then reports churn-done
 //   {"cmd":"quit"}
 // Reports (every report has "type" and "id"):
 //   connect {sid, transport}, connect_error {message, data}, disconnect {reason}, event {event, args, ackable},
-//   ack {seq, args}, upgrade {transport}, error {message}
+//   ack {seq, args}, upgrade {transport}, error {message},
+//   churn-done {cycles, outcomes: {name: count}, elapsedMs}
 // When the server requests an acknowledgement, the client sends the arguments set by ack-reply, by default
 // {"ok":true,"echo":args}, so the server's emitWithAck always gets a response.
 const { io } = require("socket.io-client");
@@ -105,6 +108,92 @@ function emit(command) {
   }
 }
 
+// ---- churn: the socket of each cycle lives only inside the cycle, so nothing accumulates per cycle.
+
+function waitFor(socket, event, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timed out waiting for " + event)), timeoutMs);
+    socket.once(event, (...args) => {
+      clearTimeout(timer);
+      resolve(args);
+    });
+  });
+}
+
+function abruptClose(socket) {
+  const transport = socket.io.engine && socket.io.engine.transport;
+  if (transport && transport.ws && typeof transport.ws.terminate === "function") {
+    transport.ws.terminate();
+  } else if (transport) {
+    transport.close();
+  }
+}
+
+// One cycle. Modes: "clean" (socket.disconnect()), "abrupt" (transport dropped without a DISCONNECT packet),
+// "mid-join" (join_ticket sent, transport dropped before its acknowledgement).
+async function churnCycle(url, user, transport, mode, index) {
+  const socket = io(url, { forceNew: true, reconnection: false, transports: [transport], auth: { token: user.token } });
+  try {
+    await Promise.race([waitFor(socket, "connect", 10000), waitFor(socket, "connect_error", 10000).then((args) => {
+      throw new Error("connect_error " + (args[0] && args[0].message));
+    })]);
+    const gone = waitFor(socket, "disconnect", 10000);
+    if (mode === "mid-join") {
+      socket.emit("join_ticket", { ticketId: user.ticketId }, () => {});
+      abruptClose(socket);
+      await gone;
+      return "mid-join";
+    }
+    const joined = await socket.timeout(10000).emitWithAck("join_ticket", { ticketId: user.ticketId });
+    if (!joined.ok) {
+      return "join-failed:" + joined.error.code;
+    }
+    const sent = await socket.timeout(10000).emitWithAck("send_message",
+      { ticketId: user.ticketId, content: "churn " + index, clientMessageId: "churn-" + index });
+    if (!sent.ok) {
+      return "send-failed:" + sent.error.code;
+    }
+    const typed = await socket.timeout(10000).emitWithAck("typing", { ticketId: user.ticketId, isTyping: true });
+    if (!typed.ok) {
+      return "typing-failed:" + typed.error.code;
+    }
+    if (mode === "abrupt") {
+      abruptClose(socket);
+    } else {
+      socket.disconnect();
+    }
+    await gone;
+    return mode;
+  } catch (e) {
+    return "error:" + e.message;
+  } finally {
+    socket.disconnect();
+  }
+}
+
+async function churn(command) {
+  const started = Date.now();
+  const outcomes = {};
+  let next = 0;
+  async function worker() {
+    while (next < command.cycles) {
+      const index = next++;
+      const user = command.users[index % command.users.length];
+      const mode = command.modes[index % command.modes.length];
+      const transport = Math.floor(index / command.modes.length) % 2 === 0 ? "websocket" : "polling";
+      const outcome = await churnCycle(command.url, user, transport, mode, (command.offset || 0) + index);
+      const key = transport + " " + outcome;
+      outcomes[key] = (outcomes[key] || 0) + 1;
+    }
+  }
+  const workers = [];
+  for (let i = 0; i < command.concurrency; i++) {
+    workers.push(worker());
+  }
+  await Promise.all(workers);
+  report({ type: "churn-done", id: command.id, cycles: command.cycles, outcomes, elapsedMs: Date.now() - started });
+}
+
 function handle(command) {
   const socket = sockets.get(command.id);
   switch (command.cmd) {
@@ -124,6 +213,9 @@ function handle(command) {
       if (socket) {
         socket.io.engine.transport.close();
       }
+      break;
+    case "churn":
+      churn(command);
       break;
     case "ack-reply":
       ackReplies.set(command.id + "\u0000" + command.event, command.args || []);

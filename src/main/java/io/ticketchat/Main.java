@@ -170,6 +170,12 @@ public final class Main implements Callable<Integer> {
                         + "(env TICKETCHAT_UPGRADE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
         long upgradeTimeoutMillis;
 
+        @Option(names = "--audit-interval-ms", defaultValue = "${env:TICKETCHAT_AUDIT_INTERVAL_MS:-300000}",
+                description = "Time between runs of the state audit, which releases state left by a closed "
+                        + "connection, in ms; 0 disables it (env TICKETCHAT_AUDIT_INTERVAL_MS, "
+                        + "default ${DEFAULT-VALUE}).")
+        long auditIntervalMillis;
+
         @Override
         public Integer call() throws Exception {
             ServerConfig config;
@@ -224,7 +230,8 @@ public final class Main implements Callable<Integer> {
                     demo,
                     Duration.ofMillis(pingIntervalMillis),
                     Duration.ofMillis(pingTimeoutMillis),
-                    limits).validate();
+                    limits,
+                    Duration.ofMillis(auditIntervalMillis)).validate();
         }
     }
 }

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ticketchat.audit.AuditCheck;
+import io.ticketchat.audit.StateAudit;
 import io.ticketchat.auth.AuthService;
 import io.ticketchat.auth.JwtService;
 import io.ticketchat.auth.PasswordHasher;
@@ -40,6 +42,9 @@ import io.ticketchat.ticket.TicketService;
 import io.ticketchat.user.UserStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +61,11 @@ public final class TicketChatServer implements AutoCloseable {
     private final HttpServer httpServer;
     private final SocketIoServer socketIo;
     private final PrometheusMeterRegistry registry;
+    private final StateAudit audit;
 
     private TicketChatServer(ServerConfig config, Database database, DbExecutor db,
             TimerService timers, HttpServer httpServer, SocketIoServer socketIo,
-            PrometheusMeterRegistry registry) {
+            PrometheusMeterRegistry registry, StateAudit audit) {
         this.config = config;
         this.database = database;
         this.db = db;
@@ -67,6 +73,7 @@ public final class TicketChatServer implements AutoCloseable {
         this.httpServer = httpServer;
         this.socketIo = socketIo;
         this.registry = registry;
+        this.audit = audit;
     }
 
     /** Opens the store, migrates it, and starts serving; the bound port is {@link #port()}. */
@@ -140,7 +147,10 @@ public final class TicketChatServer implements AutoCloseable {
                 .limitListener(limitListener)
                 .build()
                 .start();
-        TicketChatServer server = new TicketChatServer(config, database, db, timers, httpServer, socketIo, registry);
+        StateAudit audit = stateAudit(socketIo, chat, gateway, presence, timers, httpServer, registry);
+        audit.start(config.auditInterval());
+        TicketChatServer server = new TicketChatServer(config, database, db, timers, httpServer, socketIo, registry,
+                audit);
         log.info("started host={} port={} database={}", config.host(), server.port(),
                 database.isSqlite() ? "sqlite" : "postgresql");
         if (config.demo()) {
@@ -199,6 +209,22 @@ public final class TicketChatServer implements AutoCloseable {
                 .register(registry);
     }
 
+    /** Builds the state audit over every map that holds per-connection or per-user state, sessions first. */
+    private static StateAudit stateAudit(SocketIoServer socketIo, Namespace chat, ChatGateway gateway,
+            PresenceTracker presence, TimerService timers, HttpServer httpServer, PrometheusMeterRegistry registry) {
+        List<AuditCheck<?>> checks = new ArrayList<>();
+        checks.add(socketIo.engine().staleSessionCheck());
+        checks.addAll(chat.staleStateChecks());
+        checks.addAll(gateway.staleStateChecks());
+        checks.add(presence.emptyEntryCheck());
+        checks.add(timers.staleTimerCheck());
+        return new StateAudit(checks, () -> {
+            List<Executor> threads = new ArrayList<>(httpServer.eventLoops());
+            threads.add(timers.executor());
+            return threads;
+        }, registry);
+    }
+
     private static void printDemoLogin(int port) {
         String base = "http://127.0.0.1:" + port;
         System.out.println();
@@ -229,9 +255,20 @@ public final class TicketChatServer implements AutoCloseable {
         return registry;
     }
 
+    /** Returns the executor of all database work, for tests that order work around it. */
+    public DbExecutor db() {
+        return db;
+    }
+
+    /** Returns the state audit, for running it on demand. */
+    public StateAudit audit() {
+        return audit;
+    }
+
     @Override
     public void close() {
         log.info("stopping port={}", port());
+        audit.close();
         httpServer.stop();
         socketIo.close();
         timers.close();

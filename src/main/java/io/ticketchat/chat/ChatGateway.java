@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ticketchat.audit.AuditCheck;
 import io.ticketchat.auth.AuthService;
 import io.ticketchat.auth.JwtService;
 import io.ticketchat.auth.TokenClaims;
@@ -27,6 +28,7 @@ import io.ticketchat.ticket.TicketUpdate;
 import io.ticketchat.user.User;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,7 @@ public final class ChatGateway {
     private final Replies replies;
     private final TicketEvents ticketEvents;
     private final LiveEvents liveEvents;
+    private final TypingTracker typing;
     private final AtomicLong connectionCounter = new AtomicLong();
     private final UserConnectionCounts connectionCounts = new UserConnectionCounts();
 
@@ -81,7 +84,7 @@ public final class ChatGateway {
         this.limits = limits;
         this.metrics = metrics;
         this.replies = new Replies(mapper, metrics);
-        TypingTracker typing = new TypingTracker();
+        this.typing = new TypingTracker();
         this.ticketEvents = new TicketEvents(namespace, services, db, mapper, replies, metrics,
                 limits.maxJoinedTickets());
         this.liveEvents = new LiveEvents(namespace, services, presence, typing, db, timers, replies, typingTimeout);
@@ -116,6 +119,15 @@ public final class ChatGateway {
     /** Returns the number of (ticket, user) pairs marked as typing, for the gauge. */
     public int typingEntryCount() {
         return liveEvents.typingEntryCount();
+    }
+
+    /**
+     * Returns the audit checks of per-connection state kept here and in presence: typing entries and presence
+     * connection ids of closed connections, and per-user connection counts above the open connections.
+     */
+    public List<AuditCheck<?>> staleStateChecks() {
+        ConnectionStateChecks checks = new ConnectionStateChecks(namespace, typing, connectionCounts, presence);
+        return List.of(checks.typingCheck(), checks.presenceConnectionCheck(), checks.connectionCountCheck());
     }
 
     /**
@@ -203,7 +215,7 @@ public final class ChatGateway {
             presence.connected(user.id(), user.name(), connection.id(), chosen);
         }
         Duration untilExpiry = Duration.between(Instant.now(), connection.tokenExpiresAt());
-        connection.setExpiryTimer(timers.schedule(untilExpiry, () -> {
+        connection.setExpiryTimer(timers.schedule(untilExpiry, connection, () -> {
             log.debug("token expired, disconnecting conn={} user={}", socket.id(), user.id());
             socket.disconnect(true);
         }));

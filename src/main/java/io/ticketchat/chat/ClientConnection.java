@@ -1,5 +1,6 @@
 package io.ticketchat.chat;
 
+import io.ticketchat.concurrent.TimerService;
 import io.ticketchat.concurrent.TimerService.Timer;
 import io.ticketchat.user.User;
 import java.time.Instant;
@@ -18,9 +19,10 @@ import java.util.Set;
  * ticket, one token-expiry timer. Threads: the socket's event loop, the database executor and the timer
  * thread, so every method is synchronized. Release: {@link #close()} on disconnect cancels every timer,
  * empties the sets and makes later joins no-ops, so a join whose database check finishes after the client
- * left leaves nothing behind.
+ * left leaves nothing behind. The connection owns its timers, so the state audit cancels any of them still
+ * pending after {@link #close()}.
  */
-final class ClientConnection {
+final class ClientConnection implements TimerService.Owner {
     private final String id;
     private final User user;
     private final Instant tokenExpiresAt;
@@ -28,7 +30,8 @@ final class ClientConnection {
     private final Set<String> joinedTicketIds = new LinkedHashSet<>();
     private final Map<String, Timer> typingTimers = new HashMap<>(2);
     private Timer expiryTimer;
-    private boolean closed;
+    /** Written under the lock; volatile so that {@link #isReleased()} can read it without the lock. */
+    private volatile boolean closed;
 
     ClientConnection(String id, User user, Instant tokenExpiresAt, EventRateLimiter rateLimiter) {
         this.id = id;
@@ -136,8 +139,18 @@ final class ClientConnection {
         return new Released(joined, typing);
     }
 
-    synchronized boolean isClosed() {
+    boolean isClosed() {
         return closed;
+    }
+
+    @Override
+    public boolean isReleased() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConnection[conn=" + id + ", user=" + user.id() + "]";
     }
 
     /** The tickets a closed connection had joined and those it was typing in. */

@@ -80,7 +80,7 @@ final class LiveEvents {
 
     private void startTyping(ClientConnection connection, String ticketId) {
         Timer[] expiry = new Timer[1];
-        expiry[0] = timers.schedule(typingTimeout, () -> {
+        expiry[0] = timers.schedule(typingTimeout, connection, () -> {
             if (connection.typingExpired(ticketId, expiry[0])) {
                 typingEnded(connection, ticketId);
             }

@@ -1,7 +1,9 @@
 package io.ticketchat.chat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,6 +42,21 @@ final class TypingTracker {
         return typingConnections.size();
     }
 
+    /** Returns every (ticket, user, connection) triple, for the state audit. */
+    synchronized List<Entry> entries() {
+        List<Entry> all = new ArrayList<>();
+        typingConnections.forEach((key, connections) -> {
+            for (String connectionId : connections) {
+                all.add(new Entry(key.ticketId(), key.userId(), connectionId));
+            }
+        });
+        return all;
+    }
+
     private record Key(String ticketId, String userId) {
+    }
+
+    /** One connection typing in one ticket. */
+    record Entry(String ticketId, String userId, String connectionId) {
     }
 }

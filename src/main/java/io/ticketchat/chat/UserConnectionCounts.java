@@ -1,5 +1,6 @@
 package io.ticketchat.chat;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,6 +32,25 @@ final class UserConnectionCounts {
 
     void remove(String userId) {
         counts.computeIfPresent(userId, (id, current) -> current <= 1 ? null : current - 1);
+    }
+
+    /** Returns a copy of the counts, for the state audit. */
+    Map<String, Integer> snapshot() {
+        return Map.copyOf(counts);
+    }
+
+    /**
+     * Lowers a user's count by {@code excess}, but not below {@code floor}, and removes the entry at zero;
+     * returns whether it changed.
+     */
+    boolean reduce(String userId, int excess, int floor) {
+        boolean[] changed = new boolean[1];
+        counts.computeIfPresent(userId, (id, current) -> {
+            int reduced = Math.max(floor, current - excess);
+            changed[0] = reduced < current;
+            return reduced <= 0 ? null : reduced;
+        });
+        return changed[0];
     }
 
     int userCount() {

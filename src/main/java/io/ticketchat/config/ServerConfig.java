@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param pingInterval Engine.IO heartbeat interval
  * @param pingTimeout how long the server waits for a pong before it closes the session
  * @param limits the bounds that keep memory and work per client finite
+ * @param auditInterval time between runs of the state audit; zero disables it
  */
 public record ServerConfig(
         String host,
@@ -39,7 +40,11 @@ public record ServerConfig(
         boolean demo,
         Duration pingInterval,
         Duration pingTimeout,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        Duration auditInterval) {
+
+    /** Default time between runs of the state audit. */
+    public static final Duration DEFAULT_AUDIT_INTERVAL = Duration.ofMinutes(5);
 
     /** The smallest accepted HS256 secret, in bytes: RFC 7518 asks for a key at least as long as the hash. */
     public static final int MIN_SECRET_BYTES = 32;
@@ -53,6 +58,15 @@ public record ServerConfig(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(pingTimeout, "pingTimeout");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(auditInterval, "auditInterval");
+    }
+
+    /** Creates a configuration whose state audit runs every {@link #DEFAULT_AUDIT_INTERVAL}. */
+    public ServerConfig(String host, int port, Path dataDir, String databaseUrl, String redisUrl, String jwtSecret,
+            Duration tokenTtl, Duration presenceGrace, Duration typingTimeout, boolean demo, Duration pingInterval,
+            Duration pingTimeout, LimitsConfig limits) {
+        this(host, port, dataDir, databaseUrl, redisUrl, jwtSecret, tokenTtl, presenceGrace, typingTimeout, demo,
+                pingInterval, pingTimeout, limits, DEFAULT_AUDIT_INTERVAL);
     }
 
     /** Returns the JDBC URL to open: the configured one, or the SQLite file in the data folder. */
@@ -92,6 +106,7 @@ public record ServerConfig(
         requirePositive(problems, "typing timeout", typingTimeout);
         requirePositive(problems, "ping interval", pingInterval);
         requirePositive(problems, "ping timeout", pingTimeout);
+        requireNotNegative(problems, "audit interval", auditInterval);
         limits.collectProblems(problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
@@ -118,7 +133,8 @@ public record ServerConfig(
                 + ", jwtSecret=" + (jwtSecret == null ? "none" : "[redacted]")
                 + ", tokenTtl=" + tokenTtl + ", presenceGrace=" + presenceGrace
                 + ", typingTimeout=" + typingTimeout + ", demo=" + demo
-                + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", limits=" + limits + "]";
+                + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", limits=" + limits
+                + ", auditInterval=" + auditInterval + "]";
     }
 
     /** Removes the user-info part and query of a URL, where passwords sit. */

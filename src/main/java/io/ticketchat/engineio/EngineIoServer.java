@@ -16,15 +16,21 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.ticketchat.audit.AuditCheck;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -132,6 +138,58 @@ public final class EngineIoServer {
     /** Returns the number of closed poll entries, each kept at most {@link #CLOSED_POLL_GRACE}. */
     public int closedPollCount() {
         return closedPolls.size();
+    }
+
+    /**
+     * Returns the audit check of sessions in the map that nothing will release: released ones still registered,
+     * and ones with no open transport and no pending heartbeat. It reads each session on its event loop.
+     */
+    public AuditCheck<EngineIoSession> staleSessionCheck() {
+        return new AuditCheck<>() {
+            @Override
+            public String kind() {
+                return "engine_session";
+            }
+
+            @Override
+            public List<EngineIoSession> findStale() {
+                List<EngineIoSession> stale = new ArrayList<>();
+                for (EngineIoSession session : sessions.values()) {
+                    if (Boolean.TRUE.equals(onLoop(session, () -> session.staleReason() != null))) {
+                        stale.add(session);
+                    }
+                }
+                return stale;
+            }
+
+            @Override
+            public boolean repairIfStale(EngineIoSession session) {
+                return Boolean.TRUE.equals(onLoop(session, session::releaseIfStale));
+            }
+        };
+    }
+
+    /** Runs {@code task} on the session's event loop and waits up to 5 s; null when the loop did not answer. */
+    private static <T> T onLoop(EngineIoSession session, Callable<T> task) {
+        try {
+            return session.eventLoop().submit(task).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            log.debug("session not audited sid={} error={}", session.id(), e.toString());
+            return null;
+        }
+    }
+
+    /** Returns the open session with this id, or null. */
+    EngineIoSession find(String sid) {
+        return sessions.get(sid);
+    }
+
+    /** Adds a session to the map as it is, for tests of the audit. */
+    void registerForTest(EngineIoSession session) {
+        sessions.put(session.id(), session);
     }
 
     EngineIoListener listener() {

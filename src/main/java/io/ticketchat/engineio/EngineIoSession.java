@@ -628,6 +628,50 @@ public final class EngineIoSession {
                 : new TextWebSocketFrame((String) packet);
     }
 
+    // ---- state audit, on the session's event loop
+
+    /**
+     * Returns why the session is stale, or null: it is still in its server's map although it was released, or
+     * it has no open transport connection and no heartbeat or close timer left that would release it.
+     */
+    String staleReason() {
+        if (state == State.CLOSED) {
+            return "released but still registered";
+        }
+        ScheduledFuture<?> deadline = state == State.CLOSING ? closeTimer : heartbeatTimer;
+        if (deadline != null && !deadline.isDone()) {
+            return null;
+        }
+        boolean transportOpen = webSocket != null
+                ? webSocket.isActive()
+                : pendingPoll != null && pendingPoll.channel().isActive();
+        return transportOpen ? null : "no open transport and no heartbeat deadline";
+    }
+
+    /** Releases the session if {@link #staleReason} still finds it stale; returns whether it did. */
+    boolean releaseIfStale() {
+        if (staleReason() == null) {
+            return false;
+        }
+        if (state == State.CLOSED) {
+            server.remove(this);
+        } else {
+            release("ping timeout", false);
+        }
+        return true;
+    }
+
+    /** Cancels the heartbeat without releasing anything, as a lost timer would; for tests of the audit. */
+    void dropHeartbeatForTest() {
+        cancel(heartbeatTimer);
+        heartbeatTimer = null;
+    }
+
+    @Override
+    public String toString() {
+        return "EngineIoSession[sid=" + id + "]";
+    }
+
     // ---- close
 
     private void closeByServer() {

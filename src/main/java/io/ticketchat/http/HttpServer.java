@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,6 +172,15 @@ public final class HttpServer {
             throw new IllegalStateException("server not started");
         }
         return boundPort;
+    }
+
+    /** Returns the event loops of the started server, or an empty list when it is stopped. */
+    public synchronized List<Executor> eventLoops() {
+        List<Executor> loops = new ArrayList<>();
+        if (group != null) {
+            group.forEach(loops::add);
+        }
+        return loops;
     }
 
     /** Stops accepting, closes every Engine.IO session and shuts the event loops down; waits at most 5 s. */

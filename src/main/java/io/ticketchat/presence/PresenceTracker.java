@@ -1,12 +1,15 @@
 package io.ticketchat.presence;
 
+import io.ticketchat.audit.AuditCheck;
 import io.ticketchat.concurrent.TimerService;
 import io.ticketchat.concurrent.TimerService.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,16 +70,79 @@ public final class PresenceTracker {
             return;
         }
         Instant closedAt = now();
-        entry.graceTimer = timers.schedule(grace, () -> graceEnded(entry, closedAt));
+        entry.graceTimer = timers.schedule(grace, entry, () -> graceEnded(entry, closedAt));
     }
 
     private synchronized void graceEnded(Entry entry, Instant closedAt) {
         if (entries.get(entry.userId) != entry || !entry.connectionIds.isEmpty()) {
             return;
         }
+        goOffline(entry, closedAt);
+    }
+
+    private void goOffline(Entry entry, Instant closedAt) {
         entries.remove(entry.userId);
+        entry.released = true;
         entry.graceTimer = null;
         listener.offline(new PresenceChange(entry.userId, entry.userName, PresenceStatus.OFFLINE, closedAt));
+    }
+
+    /** Returns whether a connection id is recorded for the user, for the state audit. */
+    public synchronized boolean tracks(String userId, String connectionId) {
+        Entry entry = entries.get(userId);
+        return entry != null && entry.connectionIds.contains(connectionId);
+    }
+
+    /** Returns a copy of every user's recorded connection ids, for the state audit. */
+    public synchronized Map<String, List<String>> trackedConnections() {
+        Map<String, List<String>> copy = new HashMap<>();
+        entries.forEach((userId, entry) -> copy.put(userId, List.copyOf(entry.connectionIds)));
+        return copy;
+    }
+
+    /**
+     * Returns the audit check of entries with no connection and no pending grace timer, which nothing would
+     * ever remove. The repair announces the user offline, as the grace timer would have.
+     */
+    public AuditCheck<String> emptyEntryCheck() {
+        return new AuditCheck<>() {
+            @Override
+            public String kind() {
+                return "presence_entry";
+            }
+
+            @Override
+            public List<String> findStale() {
+                synchronized (PresenceTracker.this) {
+                    List<String> stale = new ArrayList<>();
+                    entries.forEach((userId, entry) -> {
+                        if (entry.isOrphaned()) {
+                            stale.add(userId);
+                        }
+                    });
+                    return stale;
+                }
+            }
+
+            @Override
+            public boolean repairIfStale(String userId) {
+                synchronized (PresenceTracker.this) {
+                    Entry entry = entries.get(userId);
+                    if (entry == null || !entry.isOrphaned()) {
+                        return false;
+                    }
+                    goOffline(entry, now());
+                    return true;
+                }
+            }
+        };
+    }
+
+    /** Drops a user's grace timer without removing the entry, as a lost timer would; for tests of the audit. */
+    synchronized void dropGraceTimerForTest(String userId) {
+        Entry entry = entries.get(userId);
+        entry.graceTimer.cancel();
+        entry.graceTimer = null;
     }
 
     /**
@@ -114,18 +180,34 @@ public final class PresenceTracker {
         return clock.instant();
     }
 
-    /** One staff user's open connections, chosen status and grace timer. */
-    private static final class Entry {
+    /** One staff user's open connections, chosen status and grace timer; it owns the grace timer. */
+    private static final class Entry implements TimerService.Owner {
         final String userId;
         final Set<String> connectionIds = new HashSet<>(2);
         String userName;
         PresenceStatus chosen;
         Timer graceTimer;
+        /** Set under the tracker's lock when the entry leaves the map; read by the audit without it. */
+        volatile boolean released;
 
         Entry(String userId, String userName, PresenceStatus chosen) {
             this.userId = userId;
             this.userName = userName;
             this.chosen = chosen;
+        }
+
+        boolean isOrphaned() {
+            return connectionIds.isEmpty() && (graceTimer == null || graceTimer.isDone());
+        }
+
+        @Override
+        public boolean isReleased() {
+            return released;
+        }
+
+        @Override
+        public String toString() {
+            return "PresenceEntry[user=" + userId + "]";
         }
     }
 }

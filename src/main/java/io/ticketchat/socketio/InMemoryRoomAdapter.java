@@ -1,6 +1,10 @@
 package io.ticketchat.socketio;
 
+import io.ticketchat.audit.AuditCheck;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -110,6 +114,16 @@ final class InMemoryRoomAdapter implements RoomAdapter {
     }
 
     @Override
+    public List<AuditCheck<?>> staleStateChecks() {
+        return List.of(new StaleMembershipCheck(), new EmptyRoomCheck());
+    }
+
+    /** Adds a room without members, as a broken leave would leave it; for tests of the audit. */
+    void plantEmptyRoomForTest(String room) {
+        membersByRoom.put(room, ConcurrentHashMap.newKeySet(1));
+    }
+
+    @Override
     public int roomCount() {
         return membersByRoom.size();
     }
@@ -117,5 +131,64 @@ final class InMemoryRoomAdapter implements RoomAdapter {
     @Override
     public int membershipCount() {
         return memberships.get();
+    }
+
+    /** Memberships of sockets that are no longer in the namespace, checked and released on the socket's loop. */
+    private final class StaleMembershipCheck implements AuditCheck<SocketIoSocket> {
+        @Override
+        public String kind() {
+            return "room_membership";
+        }
+
+        @Override
+        public List<SocketIoSocket> findStale() {
+            List<SocketIoSocket> stale = new ArrayList<>();
+            for (SocketIoSocket socket : roomsBySocket.keySet()) {
+                if (!socket.isConnected() || !namespace.contains(socket)) {
+                    stale.add(socket);
+                }
+            }
+            return stale;
+        }
+
+        @Override
+        public boolean repairIfStale(SocketIoSocket socket) {
+            return StaleSocketCheck.callOnLoop(socket, () -> {
+                if (!roomsBySocket.containsKey(socket) || socket.isConnected() && namespace.contains(socket)) {
+                    return false;
+                }
+                leaveAll(socket);
+                return true;
+            });
+        }
+    }
+
+    /** Rooms whose member set is empty, which {@link #removeMember} should have removed. */
+    private final class EmptyRoomCheck implements AuditCheck<String> {
+        @Override
+        public String kind() {
+            return "empty_room";
+        }
+
+        @Override
+        public List<String> findStale() {
+            List<String> stale = new ArrayList<>();
+            for (Map.Entry<String, Set<SocketIoSocket>> room : membersByRoom.entrySet()) {
+                if (room.getValue().isEmpty()) {
+                    stale.add(room.getKey());
+                }
+            }
+            return stale;
+        }
+
+        @Override
+        public boolean repairIfStale(String room) {
+            boolean[] removed = new boolean[1];
+            membersByRoom.computeIfPresent(room, (name, members) -> {
+                removed[0] = members.isEmpty();
+                return removed[0] ? null : members;
+            });
+            return removed[0];
+        }
     }
 }

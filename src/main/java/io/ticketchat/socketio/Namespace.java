@@ -1,5 +1,7 @@
 package io.ticketchat.socketio;
 
+import io.ticketchat.audit.AuditCheck;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,26 @@ public final class Namespace {
 
     public int membershipCount() {
         return adapter.membershipCount();
+    }
+
+    /**
+     * Returns the audit checks of this namespace: sockets that are in the map although disconnected or whose
+     * connection closed, memberships of disconnected sockets, and rooms without members.
+     */
+    public List<AuditCheck<?>> staleStateChecks() {
+        List<AuditCheck<?>> checks = new ArrayList<>();
+        checks.add(new StaleSocketCheck(this));
+        checks.addAll(adapter.staleStateChecks());
+        return checks;
+    }
+
+    /** Returns a live view of the connected sockets; iterating it is safe while sockets come and go. */
+    public Collection<SocketIoSocket> sockets() {
+        return sockets.values();
+    }
+
+    boolean contains(SocketIoSocket socket) {
+        return sockets.get(socket.id()) == socket;
     }
 
     RoomAdapter adapter() {

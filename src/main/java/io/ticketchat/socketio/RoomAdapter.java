@@ -1,5 +1,7 @@
 package io.ticketchat.socketio;
 
+import io.ticketchat.audit.AuditCheck;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,6 +33,9 @@ public interface RoomAdapter {
     void broadcast(EncodedPacket packet, Set<String> rooms, Set<SocketIoSocket> except);
 
     int roomCount();
+
+    /** Returns the audit checks of memberships of disconnected sockets and of rooms without members. */
+    List<AuditCheck<?>> staleStateChecks();
 
     /** Returns the number of (socket, room) pairs. */
     int membershipCount();

@@ -87,6 +87,11 @@ final class SocketIoClient implements EngineIoSession.Handler {
         }
     }
 
+    /** Returns whether the Engine.IO session has closed; call it on the event loop. */
+    boolean isClosed() {
+        return closed;
+    }
+
     void remove(SocketIoSocket socket) {
         sockets.remove(socket.namespace().name(), socket);
     }

@@ -317,6 +317,37 @@ public final class SocketIoSocket {
         }
     }
 
+    // ---- state audit, on the event loop
+
+    /** Returns whether the socket is in its namespace although disconnected, or connected to a closed client. */
+    boolean isStale() {
+        return connected ? client.isClosed() : namespace.contains(this);
+    }
+
+    /** Releases the socket if {@link #isStale} still holds; returns whether it did. */
+    boolean releaseIfStale() {
+        if (!isStale()) {
+            return false;
+        }
+        if (connected) {
+            onClose("transport close");
+        } else {
+            // NOTE: the disconnect listeners of a socket marked disconnected without a close have not run and
+            //  do not run here, so state they would release stays for the checks of its own kind.
+            namespace.remove(this);
+        }
+        return true;
+    }
+
+    /** Marks the socket disconnected without releasing anything, as a broken close path would; for tests. */
+    void markDisconnectedForTest() {
+        connected = false;
+    }
+
+    EventLoop eventLoop() {
+        return eventLoop;
+    }
+
     private List<Object> encode(SocketPacketType type, long ackId, JsonNode data) {
         return client.encoder().encode(type, namespace.name(), ackId, data);
     }

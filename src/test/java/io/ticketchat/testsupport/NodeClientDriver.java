@@ -14,9 +14,14 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +57,7 @@ public final class NodeClientDriver implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
     private final Map<String, JsSocket> sockets = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<JsonNode>> churns = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final Thread reader;
 
@@ -95,6 +101,41 @@ public final class NodeClientDriver implements AutoCloseable {
         return socket;
     }
 
+    /**
+     * Runs churn cycles inside the Node.js process and waits for them: each cycle connects a new client socket,
+     * joins a ticket, sends a message and a typing event, and disconnects (see {@code driver.js}). No per-socket
+     * state is kept on the Java side.
+     *
+     * @param users objects with {@code token} and {@code ticketId}, used in turn
+     * @param modes cycle kinds used in turn: {@code clean}, {@code abrupt} or {@code mid-join}
+     * @return the {@code churn-done} report: {@code cycles}, {@code outcomes} (counts by transport and outcome)
+     *     and {@code elapsedMs}
+     */
+    public JsonNode churn(String url, int cycles, int concurrency, List<Map<String, String>> users, List<String> modes,
+            int offset, Duration timeout) {
+        String id = "churn" + nextId.incrementAndGet();
+        CompletableFuture<JsonNode> done = new CompletableFuture<>();
+        churns.put(id, done);
+        ObjectNode command = command("churn", id)
+                .put("url", url)
+                .put("cycles", cycles)
+                .put("concurrency", concurrency)
+                .put("offset", offset);
+        command.set("users", MAPPER.valueToTree(users));
+        command.set("modes", MAPPER.valueToTree(modes));
+        send(command);
+        try {
+            return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for churn " + id, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("churn " + id + " did not finish within " + timeout, e);
+        } finally {
+            churns.remove(id);
+        }
+    }
+
     ObjectNode command(String name, String id) {
         return MAPPER.createObjectNode().put("cmd", name).put("id", id);
     }
@@ -127,6 +168,11 @@ public final class NodeClientDriver implements AutoCloseable {
             report = MAPPER.readTree(line);
         } catch (IOException e) {
             log.warn("unreadable line from the node client driver: {}", line);
+            return;
+        }
+        CompletableFuture<JsonNode> churn = churns.get(report.path("id").asText(""));
+        if (churn != null && "churn-done".equals(report.path("type").asText())) {
+            churn.complete(report);
             return;
         }
         JsSocket socket = sockets.get(report.path("id").asText(""));
