@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  * wait up to {@link #DEFAULT_TIMEOUT} by polling these records. Safe from any thread.
  */
 public final class JsSocket {
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final NodeClientDriver driver;
     private final String id;
