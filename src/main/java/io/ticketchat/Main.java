@@ -94,7 +94,7 @@ public final class Main implements Callable<Integer> {
         long pingIntervalMillis;
 
         @Option(names = "--ping-timeout-ms", defaultValue = "${env:TICKETCHAT_PING_TIMEOUT_MS:-20000}",
-                description = "How long to wait for a heartbeat answer before closing, in ms "
+                description = "How long to wait for a heartbeat response before closing, in ms "
                         + "(env TICKETCHAT_PING_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
         long pingTimeoutMillis;
 
@@ -104,7 +104,7 @@ public final class Main implements Callable<Integer> {
         int maxPayloadBytes;
 
         @Option(names = "--max-message-chars", defaultValue = "${env:TICKETCHAT_MAX_MESSAGE_CHARS:-10000}",
-                description = "Longest message content in Unicode code points "
+                description = "Maximum message length in Unicode code points "
                         + "(env TICKETCHAT_MAX_MESSAGE_CHARS, default ${DEFAULT-VALUE}).")
         int maxMessageChars;
 

@@ -101,7 +101,7 @@ public final class ChatGateway {
         return TICKET_ROOM_PREFIX + ticketId;
     }
 
-    /** Returns the room that holds every connection of one user. */
+    /** Returns the room that contains every connection of one user. */
     static String userRoom(String userId) {
         return USER_ROOM_PREFIX + userId;
     }
