@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,6 +114,26 @@ class RestErrorTest {
         JsonNode error = MAPPER.readTree(response.body()).path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
         assertThat(error.path("message").asText()).isNotBlank();
+    }
+
+    @Test
+    void oversizedBodyAnnouncedWithExpectContinueGetsContractError() throws Exception {
+        String head = "POST /api/tickets HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + CUSTOMER + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: 2000000\r\n"
+                + "Expect: 100-continue\r\n\r\n";
+
+        RawResponse response;
+        try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            response = RawResponse.parse(readAll(socket.getInputStream()));
+        }
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(MAPPER.readTree(response.body()).path("error").path("code").asText()).isEqualTo("invalid_request");
     }
 
     private RawResponse send(String method, String target, String contentType, String body, String authorization)
