@@ -27,7 +27,7 @@ final class PayloadLimitAggregator extends HttpObjectAggregator {
     /**
      * Leaves a request that announces an oversized body with {@code Expect: 100-continue} to
      * {@link #handleOversizedMessage}. Netty's own reply to it is an empty 413 that skips the contract's body and
-     * the rejection callback; curl sends that header for every body over 1 MB.
+     * the rejection callback. curl sends that header with large bodies (curl 7.88 did with a 2 MB body).
      */
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {

@@ -122,7 +122,7 @@ class RestErrorTest {
     }
 
     @Test
-    void oversizedBodyAnnouncedWithExpectContinueGetsContractError() throws Exception {
+    void expectContinueOversizedBodyGets413() throws Exception {
         String head = "POST /api/tickets HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\n"
                 + "Authorization: Bearer " + CUSTOMER + "\r\n"
