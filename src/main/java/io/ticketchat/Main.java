@@ -2,13 +2,22 @@ package io.ticketchat;
 
 import io.ticketchat.config.LimitsConfig;
 import io.ticketchat.config.ServerConfig;
+import io.ticketchat.db.StoreException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Command-line entry point: {@code java -jar ticketchat.jar serve [flags]}. */
 @Command(
@@ -18,6 +27,12 @@ import picocli.CommandLine.Option;
         description = "Real-time chat server for support desks, compatible with Socket.IO v4 clients.",
         subcommands = {Main.Serve.class})
 public final class Main implements Callable<Integer> {
+    /** Exit code of a start rejected by its settings, before anything was opened. */
+    static final int EXIT_INVALID_CONFIG = 2;
+    /** Exit code of a start that failed on the data folder, the database or the listening socket. */
+    static final int EXIT_START_FAILED = 1;
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     public static void main(String[] args) {
         int exitCode = new CommandLine(new Main()).execute(args);
@@ -176,16 +191,30 @@ public final class Main implements Callable<Integer> {
                         + "default ${DEFAULT-VALUE}).")
         long auditIntervalMillis;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
-        public Integer call() throws Exception {
+        public Integer call() throws InterruptedException {
+            PrintWriter err = spec.commandLine().getErr();
             ServerConfig config;
             try {
                 config = toConfig();
             } catch (IllegalArgumentException e) {
-                System.err.println(e.getMessage());
-                return 2;
+                err.println(e.getMessage());
+                return EXIT_INVALID_CONFIG;
+            } catch (UncheckedIOException e) {
+                err.println("failed to start: " + describe(e));
+                return EXIT_START_FAILED;
             }
-            TicketChatServer server = TicketChatServer.start(config);
+            TicketChatServer server;
+            try {
+                server = TicketChatServer.start(config);
+            } catch (Exception e) {
+                err.println("failed to start: " + describeStartFailure(config, e));
+                err.flush();
+                return EXIT_START_FAILED;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
@@ -193,6 +222,34 @@ public final class Main implements Callable<Integer> {
             }, "ticketchat-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        /**
+         * Builds the one-line message for an operator from the failure and its causes. An exception of an
+         * unexpected kind, which may be a bug, is also logged with its stack trace.
+         */
+        private static String describeStartFailure(ServerConfig config, Exception e) {
+            if (e instanceof BindException || e instanceof UnresolvedAddressException) {
+                return "cannot listen on " + config.host() + ":" + config.port() + ": " + describe(e)
+                        + "; choose another --host or --port";
+            }
+            if (e instanceof StoreException || e instanceof UncheckedIOException) {
+                return describe(e) + "; check --data-dir and --database-url";
+            }
+            log.error("start failed", e);
+            return describe(e);
+        }
+
+        /** Joins the distinct messages of {@code error} and its causes, or names the type where one has none. */
+        private static String describe(Throwable error) {
+            StringBuilder text = new StringBuilder();
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+                if (text.indexOf(message) < 0) {
+                    text.append(text.length() == 0 ? "" : ": ").append(message);
+                }
+            }
+            return text.toString();
         }
 
         ServerConfig toConfig() {

@@ -1,9 +1,11 @@
 package io.ticketchat.http;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
 import io.ticketchat.error.ErrorCode;
 import java.util.function.Consumer;
 
@@ -20,6 +22,19 @@ final class PayloadLimitAggregator extends HttpObjectAggregator {
     PayloadLimitAggregator(int maxBodyBytes, Consumer<String> oversizedUriListener) {
         super(maxBodyBytes);
         this.oversizedUriListener = oversizedUriListener;
+    }
+
+    /**
+     * Leaves a request that announces an oversized body with {@code Expect: 100-continue} to
+     * {@link #handleOversizedMessage}. Netty's own reply to it is an empty 413 that skips the contract's body and
+     * the rejection callback. curl sends that header with large bodies (curl 7.88 did with a 2 MB body).
+     */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        if (HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            return null;
+        }
+        return super.newContinueResponse(start, maxContentLength, pipeline);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.ticketchat.rest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -46,14 +48,18 @@ public record RestRequest(
     /**
      * Parses the body as JSON; an empty body is JSON null.
      *
-     * @throws ApiException {@code invalid_request} when the body is not valid JSON
+     * @throws ApiException {@code invalid_request} when the body is not exactly one JSON value, or has an object
+     *     with the same key twice
      */
     public JsonNode jsonBody(ObjectMapper mapper) {
         if (body.length == 0) {
             return NullNode.getInstance();
         }
         try {
-            JsonNode node = mapper.readTree(body);
+            JsonNode node = mapper.reader()
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(body);
             return node == null ? NullNode.getInstance() : node;
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("Request body is not valid JSON");

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +66,11 @@ class RestErrorTest {
                         null, 400, "invalid_request"),
                 Arguments.of("POST", "/api/auth/register", "text/plain", "hello", null, 400, "invalid_request"),
                 Arguments.of("POST", "/api/tickets", json, "[]", bearer, 400, "invalid_request"),
+                Arguments.of("POST", "/api/tickets", json, "{\"subject\":\"a\"} trailing", bearer, 400,
+                        "invalid_request"),
+                Arguments.of("POST", "/api/tickets", json, "{\"subject\":\"a\"}{}", bearer, 400, "invalid_request"),
+                Arguments.of("POST", "/api/tickets", json, "{\"subject\":\"a\",\"subject\":\"b\"}", bearer, 400,
+                        "invalid_request"),
                 Arguments.of("POST", "/api/tickets", json, "{\"subject\":5}", bearer, 400, "invalid_request"),
                 Arguments.of("POST", "/api/tickets", "multipart/form-data; boundary=x", "--x--", bearer, 400,
                         "invalid_request"),
@@ -113,6 +119,26 @@ class RestErrorTest {
         JsonNode error = MAPPER.readTree(response.body()).path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
         assertThat(error.path("message").asText()).isNotBlank();
+    }
+
+    @Test
+    void expectContinueOversizedBodyGets413() throws Exception {
+        String head = "POST /api/tickets HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + CUSTOMER + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: 2000000\r\n"
+                + "Expect: 100-continue\r\n\r\n";
+
+        RawResponse response;
+        try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            response = RawResponse.parse(readAll(socket.getInputStream()));
+        }
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(MAPPER.readTree(response.body()).path("error").path("code").asText()).isEqualTo("invalid_request");
     }
 
     private RawResponse send(String method, String target, String contentType, String body, String authorization)
