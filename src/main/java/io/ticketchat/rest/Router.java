@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Router implements HttpRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
+    private static final int MAX_ECHOED_PATH_CHARS = 100;
+
     private final ObjectMapper mapper;
     private final ChatMetrics metrics;
     private final List<Route> routes = new ArrayList<>();
@@ -108,9 +110,14 @@ public final class Router implements HttpRequestHandler {
         }
         if (pathMatched) {
             throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "Method " + method + " is not allowed on "
-                    + request.path());
+                    + shortened(request.path()));
         }
-        throw new ApiException(ErrorCode.ROUTE_NOT_FOUND, "No API route for " + request.path());
+        throw new ApiException(ErrorCode.ROUTE_NOT_FOUND, "No API route for " + shortened(request.path()));
+    }
+
+    /** Returns the path as an error message may repeat it: at most 100 characters, so input is not echoed. */
+    private static String shortened(String path) {
+        return path.length() <= MAX_ECHOED_PATH_CHARS ? path : path.substring(0, MAX_ECHOED_PATH_CHARS) + "…";
     }
 
     private RestResponse errorResponse(String method, String path, Throwable failure) {

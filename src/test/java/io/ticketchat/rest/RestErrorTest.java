@@ -122,6 +122,16 @@ class RestErrorTest {
     }
 
     @Test
+    void unknownLongPathIsNotEchoedWhole() throws Exception {
+        String path = "/api/" + "a".repeat(3_000);
+
+        RawResponse response = send("GET", path, null, null, null);
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(MAPPER.readTree(response.body()).at("/error/message").asText()).hasSizeLessThan(150);
+    }
+
+    @Test
     void expectContinueOversizedBodyGets413() throws Exception {
         String head = "POST /api/tickets HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\n"
