@@ -41,6 +41,8 @@ import io.ticketchat.socketio.SocketIoServer;
 import io.ticketchat.ticket.TicketService;
 import io.ticketchat.user.UserStore;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,15 +78,40 @@ public final class TicketChatServer implements AutoCloseable {
         this.audit = audit;
     }
 
-    /** Opens the store, migrates it, and starts serving; the bound port is {@link #port()}. */
+    /**
+     * Opens the store, migrates it, and starts serving; the bound port is {@link #port()}. When a step fails,
+     * what the earlier steps opened (pool, executors, event loops) is closed before the exception leaves.
+     */
     public static TicketChatServer start(ServerConfig config) throws Exception {
         log.info("starting config={}", config);
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            return start(config, opened);
+        } catch (Exception | Error e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened, Throwable failure) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private static TicketChatServer start(ServerConfig config, Deque<AutoCloseable> opened) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         LimitsConfig limits = config.limits();
         Database database = Database.open(config.effectiveDatabaseUrl());
+        opened.push(database);
         // TODO(limits): the worker count is fixed at the pool size, so only the queue is configurable; a
         // database pool size setting would size both.
         DbExecutor db = new DbExecutor(Database.DEFAULT_POOL_SIZE, limits.maxQueuedDbTasks());
+        opened.push(db);
         UserStore users = new UserStore(database);
         JwtService jwt = new JwtService(config.jwtSecret(), config.tokenTtl());
         AuthService auth = new AuthService(users, jwt, new PasswordHasher());
@@ -98,6 +125,7 @@ public final class TicketChatServer implements AutoCloseable {
             log.info("presence reset users={}: they were stored as online when the server last stopped", leftOnline);
         }
         TimerService timers = new TimerService();
+        opened.push(timers);
 
         EngineIoOptions engineOptions = EngineIoOptions.defaults()
                 .withHeartbeat(config.pingInterval(), config.pingTimeout())
@@ -111,6 +139,7 @@ public final class TicketChatServer implements AutoCloseable {
                 chatMetrics.transportLimitExceeded(limit.tagValue(), transport, errorCodeOf(limit));
         SocketIoServer socketIo = new SocketIoServer(mapper, engineOptions, limits.maxBinaryAttachments(),
                 limitListener);
+        opened.push(socketIo::close);
         Namespace chat = socketIo.namespace("/");
         PresenceTracker presence = new PresenceTracker(config.presenceGrace(), timers,
                 new PresenceAnnouncer(chat, users, db, mapper), Clock.systemUTC());
@@ -147,7 +176,9 @@ public final class TicketChatServer implements AutoCloseable {
                 .limitListener(limitListener)
                 .build()
                 .start();
+        opened.push(httpServer::stop);
         StateAudit audit = stateAudit(socketIo, chat, gateway, presence, timers, httpServer, registry);
+        opened.push(audit::close);
         audit.start(config.auditInterval());
         TicketChatServer server = new TicketChatServer(config, database, db, timers, httpServer, socketIo, registry,
                 audit);

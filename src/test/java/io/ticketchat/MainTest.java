@@ -1,12 +1,14 @@
 package io.ticketchat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -40,6 +42,26 @@ class MainTest {
         assertThat(run.err()).startsWith("failed to start: database operation failed: open connection pool");
         assertThat(run.err()).contains("refused", "--database-url");
         assertThat(run.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void portInUseFailsAndClosesWhatWasOpened() throws Exception {
+        long poolsBefore = databasePoolThreads();
+        Run run;
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            run = serve("--jwt-secret", SECRET, "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
+                    "--port", Integer.toString(taken.getLocalPort()));
+        }
+
+        assertThat(run.exitCode()).isEqualTo(Main.EXIT_START_FAILED);
+        assertThat(run.err()).contains("cannot listen");
+        await().atMost(Duration.ofSeconds(10)).until(() -> databasePoolThreads() <= poolsBefore);
+    }
+
+    private static long databasePoolThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().contains("housekeeper"))
+                .count();
     }
 
     @Test
