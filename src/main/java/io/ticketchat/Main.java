@@ -191,6 +191,12 @@ public final class Main implements Callable<Integer> {
                         + "default ${DEFAULT-VALUE}).")
         long auditIntervalMillis;
 
+        @Option(names = "--websocket-compression", arity = "0..1", fallbackValue = "true",
+                defaultValue = "${env:TICKETCHAT_WEBSOCKET_COMPRESSION:-false}",
+                description = "Offer WebSocket per-message deflate; each compressed connection keeps about 80 KB "
+                        + "of native memory (env TICKETCHAT_WEBSOCKET_COMPRESSION=true, default off).")
+        boolean webSocketCompression;
+
         @Spec
         CommandSpec spec;
 
@@ -288,7 +294,8 @@ public final class Main implements Callable<Integer> {
                     Duration.ofMillis(pingIntervalMillis),
                     Duration.ofMillis(pingTimeoutMillis),
                     limits,
-                    Duration.ofMillis(auditIntervalMillis)).validate();
+                    Duration.ofMillis(auditIntervalMillis),
+                    webSocketCompression).validate();
         }
     }
 }

@@ -132,7 +132,8 @@ public final class TicketChatServer implements AutoCloseable {
                 .withMaxPayloadBytes(limits.maxPayloadBytes())
                 .withMaxQueuedBytes(limits.maxOutboundQueuedBytes())
                 .withConnectTimeout(Duration.ofMillis(limits.connectTimeoutMillis()))
-                .withUpgradeTimeout(Duration.ofMillis(limits.upgradeTimeoutMillis()));
+                .withUpgradeTimeout(Duration.ofMillis(limits.upgradeTimeoutMillis()))
+                .withPerMessageDeflate(config.webSocketCompression());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ChatMetrics chatMetrics = new ChatMetrics(registry);
         TransportLimitListener limitListener = (limit, transport) ->

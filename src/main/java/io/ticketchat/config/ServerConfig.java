@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param pingTimeout how long the server waits for a pong before it closes the session
  * @param limits the bounds that keep memory and work per client finite
  * @param auditInterval time between runs of the state audit; zero disables it
+ * @param webSocketCompression whether WebSocket per-message deflate is offered; off by default, because each
+ *     compressed connection keeps its own deflate buffers, about 80 KB of native memory on the JVM
  */
 public record ServerConfig(
         String host,
@@ -41,7 +43,8 @@ public record ServerConfig(
         Duration pingInterval,
         Duration pingTimeout,
         LimitsConfig limits,
-        Duration auditInterval) {
+        Duration auditInterval,
+        boolean webSocketCompression) {
 
     /** Default time between runs of the state audit. */
     public static final Duration DEFAULT_AUDIT_INTERVAL = Duration.ofMinutes(5);
@@ -66,7 +69,13 @@ public record ServerConfig(
             Duration tokenTtl, Duration presenceGrace, Duration typingTimeout, boolean demo, Duration pingInterval,
             Duration pingTimeout, LimitsConfig limits) {
         this(host, port, dataDir, databaseUrl, redisUrl, jwtSecret, tokenTtl, presenceGrace, typingTimeout, demo,
-                pingInterval, pingTimeout, limits, DEFAULT_AUDIT_INTERVAL);
+                pingInterval, pingTimeout, limits, DEFAULT_AUDIT_INTERVAL, false);
+    }
+
+    /** Returns a copy of this configuration with WebSocket per-message deflate offered or not. */
+    public ServerConfig withWebSocketCompression(boolean enabled) {
+        return new ServerConfig(host, port, dataDir, databaseUrl, redisUrl, jwtSecret, tokenTtl, presenceGrace,
+                typingTimeout, demo, pingInterval, pingTimeout, limits, auditInterval, enabled);
     }
 
     /** Returns the JDBC URL to open: the configured one, or the SQLite file in the data folder. */
@@ -134,7 +143,7 @@ public record ServerConfig(
                 + ", tokenTtl=" + tokenTtl + ", presenceGrace=" + presenceGrace
                 + ", typingTimeout=" + typingTimeout + ", demo=" + demo
                 + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout + ", limits=" + limits
-                + ", auditInterval=" + auditInterval + "]";
+                + ", auditInterval=" + auditInterval + ", webSocketCompression=" + webSocketCompression + "]";
     }
 
     /** Removes the user-info part and query of a URL, where passwords sit. */

@@ -149,7 +149,6 @@ public final class HttpServer {
             pipeline.addLast("cors", new CorsHandler(corsConfig));
         }
         if (perMessageDeflate) {
-            // TODO(protocol): no test runs with per-message deflate on; a client test with compression would.
             pipeline.addLast("ws-deflate", new WebSocketServerCompressionHandler(maxBodyBytes));
         }
         pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));

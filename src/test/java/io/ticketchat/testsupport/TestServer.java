@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.function.UnaryOperator;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 
@@ -53,8 +54,18 @@ public final class TestServer implements AutoCloseable {
         return start(dataDir, LimitsConfig.defaults(), Duration.ofSeconds(10), port);
     }
 
+    /** Starts a server with the test settings as changed by {@code customize}, for settings without a helper. */
+    public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) throws Exception {
+        return start(dataDir, LimitsConfig.defaults(), Duration.ofSeconds(10), 0, customize);
+    }
+
     private static TestServer start(Path dataDir, LimitsConfig limits, Duration typingTimeout, int port)
             throws Exception {
+        return start(dataDir, limits, typingTimeout, port, UnaryOperator.identity());
+    }
+
+    private static TestServer start(Path dataDir, LimitsConfig limits, Duration typingTimeout, int port,
+            UnaryOperator<ServerConfig> customize) throws Exception {
         ServerConfig config = new ServerConfig(
                 "127.0.0.1",
                 port,
@@ -68,8 +79,8 @@ public final class TestServer implements AutoCloseable {
                 false,
                 Duration.ofMillis(2_000),
                 Duration.ofMillis(2_000),
-                limits).validate();
-        return new TestServer(dataDir, TicketChatServer.start(config));
+                limits);
+        return new TestServer(dataDir, TicketChatServer.start(customize.apply(config).validate()));
     }
 
     /** Stops this server and starts a new one on the same data folder. */
