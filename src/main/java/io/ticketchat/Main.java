@@ -193,8 +193,8 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--websocket-compression", arity = "0..1", fallbackValue = "true",
                 defaultValue = "${env:TICKETCHAT_WEBSOCKET_COMPRESSION:-false}",
-                description = "Offer WebSocket per-message deflate; each compressed connection keeps about 80 KB "
-                        + "of native memory (env TICKETCHAT_WEBSOCKET_COMPRESSION=true, default off).")
+                description = "Offer WebSocket per-message deflate; each compressed connection keeps its own "
+                        + "zlib state in native memory (env TICKETCHAT_WEBSOCKET_COMPRESSION=true, default off).")
         boolean webSocketCompression;
 
         @Spec

@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param limits the bounds that keep memory and work per client finite
  * @param auditInterval time between runs of the state audit; zero disables it
  * @param webSocketCompression whether WebSocket per-message deflate is offered; off by default, because each
- *     compressed connection keeps its own deflate buffers, about 80 KB of native memory on the JVM
+ *     compressed connection keeps its own zlib state in native memory (not measured here)
  */
 public record ServerConfig(
         String host,

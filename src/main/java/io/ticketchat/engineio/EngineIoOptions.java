@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param connectTimeout time a session may stay open without any Socket.IO namespace connected (default 45 s); the
  *     Socket.IO layer enforces it, a bare Engine.IO endpoint ignores it
  * @param perMessageDeflate whether WebSocket per-message compression is offered (default off, because every
- *     compressed connection keeps its own deflate window of about 300 KB)
+ *     compressed connection keeps its own zlib state; by zlib's documented formula, an estimate of about 300 KB
+ *     at window bits 15 and memory level 8)
  * @param maxQueuedBytes outbound bytes that may wait for one slow client, on either transport, before its session is
  *     closed (default 1 MB)
  */
