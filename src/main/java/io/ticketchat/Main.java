@@ -1,5 +1,6 @@
 package io.ticketchat;
 
+import io.ticketchat.bench.BenchCommand;
 import io.ticketchat.config.LimitsConfig;
 import io.ticketchat.config.ServerConfig;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "TicketChat 0.1.0",
         description = "Real-time chat server for support desks, compatible with Socket.IO v4 clients.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
