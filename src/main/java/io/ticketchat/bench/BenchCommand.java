@@ -42,8 +42,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/out", description = "Folder for results, plots and logs.")
     Path out;
 
-    @Option(names = "--benchmarks", split = ",", defaultValue = "idle,fanout",
-            description = "Benchmarks to run, in order: idle, fanout.")
+    @Option(names = "--benchmarks", split = ",", defaultValue = "idle,fanout,scale",
+            description = "Benchmarks to run, in order: idle, fanout, scale (scale runs on TicketChat only).")
     List<String> benchmarks;
 
     @Option(names = "--servers", split = ",", defaultValue = "ticketchat,node",
@@ -66,6 +66,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "A fan-out step whose p99 delivery latency passes this is not sustainable.")
     long p99LimitMillis;
 
+    @Option(names = "--scale-connections", defaultValue = "19000",
+            description = "Connections the scale benchmark opens; one process may hold about 19,000.")
+    int scaleConnections;
+
+    @Option(names = "--scale-p99-limit-ms", defaultValue = "100",
+            description = "p99 delivery latency a room must keep under the scale load.")
+    long scaleP99LimitMillis;
+
     @Option(names = "--client-threads", defaultValue = "2", description = "Event loop threads of the client.")
     int clientThreads;
 
@@ -84,8 +92,12 @@ public final class BenchCommand implements Callable<Integer> {
         results.put("startedAt", Instant.now().toString());
         Map<String, List<IdleMemoryBenchmark.Level>> idle = new LinkedHashMap<>();
         Map<String, FanoutBenchmark.Result> fanout = new LinkedHashMap<>();
+        Map<String, ScaleBenchmark.Result> scale = new LinkedHashMap<>();
         for (String benchmark : benchmarks) {
             for (String server : servers) {
+                if (benchmark.equals("scale") && !server.equals("ticketchat")) {
+                    continue;
+                }
                 try (ServerProcess process = start(server, benchmark)) {
                     BenchTarget target = new BenchTarget(process, secret);
                     try (BenchClient client = new BenchClient("127.0.0.1", process.port(), clientThreads,
@@ -95,12 +107,16 @@ public final class BenchCommand implements Callable<Integer> {
                                     .run(target, client, idleLevels));
                             case "fanout" -> fanout.put(server, new FanoutBenchmark(100, stepSeconds, p99LimitMillis)
                                     .run(target, client, fanoutRates));
+                            case "scale" -> scale.put(server, new ScaleBenchmark(scaleP99LimitMillis,
+                                    out.resolve(server + "-scale-class-histogram.txt"))
+                                    .run(target, client, scaleConnections));
                             default -> throw new IllegalArgumentException("unknown benchmark " + benchmark);
                         }
                     }
                 }
                 results.set("idle", JSON.valueToTree(idle));
                 results.set("fanout", JSON.valueToTree(fanout));
+                results.set("scale", JSON.valueToTree(scale));
                 results.put("loadAverageAfter", loadAverage());
                 JSON.writeValue(out.resolve("results.json").toFile(), results);
             }

@@ -42,6 +42,8 @@ final class FanoutBenchmark {
     private final long p99LimitMicros;
     private final Recorder latencies = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
     private final AtomicLong delivered = new AtomicLong();
+    /** Unique per message across steps: a repeated clientMessageId is a retry, which is not broadcast again. */
+    private final AtomicLong messageSequence = new AtomicLong();
 
     FanoutBenchmark(int rooms, int stepSeconds, long p99LimitMillis) {
         this.rooms = rooms;
@@ -54,29 +56,37 @@ final class FanoutBenchmark {
         AtomicInteger failures = new AtomicInteger();
         List<BenchConnection> members = target.connectAndJoin(client, 0, rooms * BenchTarget.MEMBERS_PER_ROOM,
                 200, 120_000, this::onFrame, failures);
-        if (failures.get() > 0) {
-            members.forEach(BenchConnection::close);
-            throw new IllegalStateException(failures.get() + " members did not connect and join");
-        }
         try {
-            List<BenchConnection> senders = senders(target, members);
-            // Both runtimes compile their hot paths while they run; the first step is warm-up and not kept.
-            step(target, senders, rates.get(0));
-            List<Step> steps = new ArrayList<>();
-            int best = 0;
-            for (int rate : rates) {
-                Step step = step(target, senders, rate);
-                steps.add(step);
-                if (!step.sustainable()) {
-                    break;
-                }
-                best = rate;
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " members did not connect and join");
             }
-            Step confirm = best > 0 ? step(target, senders, (int) Math.round(best * 0.8)) : null;
-            return new Result(steps, best, confirm);
+            return measure(target, members, rates);
         } finally {
             members.forEach(BenchConnection::close);
         }
+    }
+
+    /**
+     * Steps through {@code rates} on connections that already joined the first {@code rooms} rooms and were
+     * opened with {@link #onFrame} as their frame handler.
+     */
+    Result measure(BenchTarget target, List<BenchConnection> members, List<Integer> rates)
+            throws InterruptedException {
+        List<BenchConnection> senders = senders(target, members);
+        // Both runtimes compile their hot paths while they run; the first step is warm-up and not kept.
+        step(target, senders, rates.get(0));
+        List<Step> steps = new ArrayList<>();
+        int best = 0;
+        for (int rate : rates) {
+            Step step = step(target, senders, rate);
+            steps.add(step);
+            if (!step.sustainable()) {
+                break;
+            }
+            best = rate;
+        }
+        Step confirm = best > 0 ? step(target, senders, (int) Math.round(best * 0.8)) : null;
+        return new Result(steps, best, confirm);
     }
 
     /** The first member of each room sends; members are matched to rooms by the join order of their index. */
@@ -111,7 +121,7 @@ final class FanoutBenchmark {
             ObjectNode payload = JSON.createObjectNode()
                     .put("ticketId", target.ticketId(room))
                     .put("content", BenchPacketCodec.timedContent(due - ORIGIN_NANOS, CONTENT_CHARS))
-                    .put("clientMessageId", "r" + rate + "-" + i);
+                    .put("clientMessageId", "bench-" + messageSequence.getAndIncrement());
             pending.incrementAndGet();
             senders.get(room).emitWithAck("send_message", payload, ACK_TIMEOUT_MILLIS)
                     .whenComplete((ack, error) -> {
@@ -144,7 +154,7 @@ final class FanoutBenchmark {
         return step;
     }
 
-    private void onFrame(String frame) {
+    void onFrame(String frame) {
         if (!frame.startsWith("42[\"new_message\"")) {
             return;
         }

@@ -91,6 +91,11 @@ final class ServerProcess implements AutoCloseable {
         return Long.parseLong(used.group(1)) * 1024;
     }
 
+    /** The heap's class histogram (live objects, so after a full GC) as jcmd prints it. */
+    String classHistogram() throws IOException, InterruptedException {
+        return jcmd("GC.class_histogram");
+    }
+
     private String jcmd(String command) throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid()), command).redirectErrorStream(true).start();
         String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
