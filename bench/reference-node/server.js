@@ -1,6 +1,7 @@
 'use strict';
 // The Node.js socket.io server that TicketChat replaces, kept as a benchmark
-// opponent. It speaks the same events and stores messages the same way:
+// opponent. It implements the events the benchmarks use (join_ticket,
+// send_message, new_message, active_users) and stores messages the same way:
 // SQLite in WAL mode with synchronous=FULL, committed before the ack and
 // before new_message goes to the room.
 //

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 
 /**
  * A light Socket.IO client for load: one Netty event loop group drives every connection, each connection is
- * a WebSocket straight away (no polling), and frames are handled on the event loop without copies. Source
+ * a WebSocket straight away (no polling), and frames are handled on the event loop. Source
  * addresses rotate over 127.0.0.2 and up, so the number of connections is not bounded by the ephemeral
  * ports of one address pair. Close it to release the threads; connections close with it.
  */

@@ -41,13 +41,13 @@ final class BenchPacketCodec {
         }
     }
 
-    /** Socket.IO CONNECT to the default namespace with {@code {token}} as the auth object. */
+    /** Encodes a Socket.IO CONNECT to the default namespace with {@code {token}} as the auth object. */
     static String connect(String token) {
         ObjectNode auth = JSON.createObjectNode().put("token", token);
         return "" + ENGINE_MESSAGE + SOCKET_CONNECT + auth;
     }
 
-    /** An event {@code [name, payload]}; with {@code ackId >= 0} the server is asked to acknowledge it. */
+    /** Encodes the event {@code [name, payload]}, asking for an ack when {@code ackId >= 0}. */
     static String event(long ackId, String name, JsonNode payload) {
         ArrayNode array = JSON.createArrayNode().add(name).add(payload);
         StringBuilder frame = new StringBuilder(64).append(ENGINE_MESSAGE).append(SOCKET_EVENT);
@@ -57,7 +57,7 @@ final class BenchPacketCodec {
         return frame.append(array).toString();
     }
 
-    /** The pong that answers an Engine.IO ping. */
+    /** Encodes the pong that replies to an Engine.IO ping. */
     static String pong() {
         return String.valueOf(ENGINE_PONG);
     }

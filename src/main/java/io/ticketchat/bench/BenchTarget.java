@@ -66,7 +66,7 @@ final class BenchTarget {
                     .build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 201 && response.statusCode() != 200) {
-                throw new IOException(server.name() + " refused a ticket: HTTP " + response.statusCode());
+                throw new IOException(server.name() + " rejected the ticket request: HTTP " + response.statusCode());
             }
             ticketIds.add(JSON.readTree(response.body()).path("ticket").path("_id").asText());
             tokens.add(token);
@@ -97,7 +97,7 @@ final class BenchTarget {
                             .thenApply(ack -> {
                                 if (!ack.path("ok").asBoolean()) {
                                     c.close();
-                                    throw new IllegalStateException("join refused: " + ack);
+                                    throw new IllegalStateException("join_ticket rejected: " + ack);
                                 }
                                 c.joined(ticketIds.get(room));
                                 joined.add(c);

@@ -1,6 +1,5 @@
 package io.ticketchat.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -89,7 +88,7 @@ final class FanoutBenchmark {
         return new Result(steps, best, confirm);
     }
 
-    /** The first member of each room sends; members are matched to rooms by the join order of their index. */
+    /** Picks one sender per room: the first member found that joined that room's ticket. */
     private List<BenchConnection> senders(BenchTarget target, List<BenchConnection> members) {
         List<BenchConnection> senders = new ArrayList<>();
         for (int room = 0; room < rooms; room++) {
@@ -134,12 +133,14 @@ final class FanoutBenchmark {
                     });
         }
         double sentPerSecond = total / ((System.nanoTime() - start) / 1e9);
+
         long expected = total * BenchTarget.MEMBERS_PER_ROOM;
         long drainDeadline = System.nanoTime()
                 + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MILLIS + ACK_TIMEOUT_MILLIS);
         while ((pending.get() > 0 || delivered.get() < expected) && System.nanoTime() < drainDeadline) {
             Thread.sleep(20);
         }
+
         Histogram histogram = latencies.getIntervalHistogram();
         long lost = Math.max(0, expected - delivered.get());
         long p99 = histogram.getValueAtPercentile(99);
@@ -164,9 +165,5 @@ final class FanoutBenchmark {
             latencies.recordValue(Math.min(micros, TimeUnit.SECONDS.toMicros(60)));
             delivered.incrementAndGet();
         }
-    }
-
-    static JsonNode toJson(Result result) {
-        return JSON.valueToTree(result);
     }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Scale: as many connections as one client process may hold, ten to a ticket, then a probe in the first
- * room (one sender, ten members) to check that a room still answers in time under that load. Heap and RSS
+ * room (one sender, ten members) to check that a room still delivers in time under that load. Heap and RSS
  * per connection over the idle baseline are projected to larger counts.
  */
 final class ScaleBenchmark {
@@ -17,7 +17,7 @@ final class ScaleBenchmark {
     private static final int PROBE_RATE = 20;
     private static final int PROBE_SECONDS = 10;
 
-    /** What was measured and the projections, bytes throughout. */
+    /** Measured memory, the probe step and the linear projections, in bytes. */
     record Result(int target, int connected, int failures, long baseRssBytes, long baseHeapBytes, long rssBytes,
             long heapBytes, double rssPerConnectionBytes, double heapPerConnectionBytes,
             FanoutBenchmark.Step probe, long p99LimitMicros, long projectedHeapAt100k, long projectedRssAt100k,

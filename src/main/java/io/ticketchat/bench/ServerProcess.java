@@ -86,12 +86,12 @@ final class ServerProcess implements AutoCloseable {
         String info = jcmd("GC.heap_info");
         Matcher used = HEAP_USED.matcher(info);
         if (!used.find()) {
-            throw new IOException("cannot read the used heap from jcmd output: " + info.lines().findFirst());
+            throw new IOException("cannot read the used heap from jcmd GC.heap_info output: " + info.strip());
         }
         return Long.parseLong(used.group(1)) * 1024;
     }
 
-    /** The heap's class histogram (live objects, so after a full GC) as jcmd prints it. */
+    /** Returns the heap's class histogram as jcmd prints it; counting live objects runs a full GC first. */
     String classHistogram() throws IOException, InterruptedException {
         return jcmd("GC.class_histogram");
     }
