@@ -43,7 +43,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--benchmarks", split = ",", defaultValue = "idle,fanout,scale",
-            description = "Benchmarks to run, in order: idle, fanout, scale (scale runs on TicketChat only).")
+            description = "Benchmarks to run, in order: idle, fanout, scale, churn "
+                    + "(scale runs on TicketChat only).")
     List<String> benchmarks;
 
     @Option(names = "--servers", split = ",", defaultValue = "ticketchat,node",
@@ -74,6 +75,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "p99 delivery latency a room must keep under the scale load.")
     long scaleP99LimitMillis;
 
+    @Option(names = "--churn-cycles", defaultValue = "100000",
+            description = "Connect, join, send and disconnect cycles the churn benchmark runs.")
+    long churnCycles;
+
+    @Option(names = "--churn-concurrency", defaultValue = "300", description = "Churn cycles running at once.")
+    int churnConcurrency;
+
+    @Option(names = "--churn-time-limit-seconds", defaultValue = "600",
+            description = "The churn benchmark stops starting cycles after this many seconds.")
+    long churnTimeLimitSeconds;
+
     @Option(names = "--client-threads", defaultValue = "2", description = "Event loop threads of the client.")
     int clientThreads;
 
@@ -93,6 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, List<IdleMemoryBenchmark.Level>> idle = new LinkedHashMap<>();
         Map<String, FanoutBenchmark.Result> fanout = new LinkedHashMap<>();
         Map<String, ScaleBenchmark.Result> scale = new LinkedHashMap<>();
+        Map<String, ChurnBenchmark.Result> churn = new LinkedHashMap<>();
         for (String benchmark : benchmarks) {
             for (String server : servers) {
                 if (benchmark.equals("scale") && !server.equals("ticketchat")) {
@@ -110,6 +123,9 @@ public final class BenchCommand implements Callable<Integer> {
                             case "scale" -> scale.put(server, new ScaleBenchmark(scaleP99LimitMillis,
                                     out.resolve(server + "-scale-class-histogram.txt"))
                                     .run(target, client, scaleConnections));
+                            case "churn" -> churn.put(server, new ChurnBenchmark(server.equals("ticketchat"),
+                                    churnConcurrency, TimeUnit.SECONDS.toMillis(churnTimeLimitSeconds))
+                                    .run(target, client, churnCycles));
                             default -> throw new IllegalArgumentException("unknown benchmark " + benchmark);
                         }
                     }
@@ -117,6 +133,7 @@ public final class BenchCommand implements Callable<Integer> {
                 results.set("idle", JSON.valueToTree(idle));
                 results.set("fanout", JSON.valueToTree(fanout));
                 results.set("scale", JSON.valueToTree(scale));
+                results.set("churn", JSON.valueToTree(churn));
                 results.put("loadAverageAfter", loadAverage());
                 JSON.writeValue(out.resolve("results.json").toFile(), results);
             }

@@ -118,7 +118,8 @@ final class BenchTarget {
         return new ArrayList<>(joined);
     }
 
-    private String token(int room) {
+    /** Returns the token of the customer who opened room {@code room}'s ticket. */
+    String token(int room) {
         String id = "bench-customer-" + room;
         return JWT.create()
                 .withSubject(id)
