@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The churn benchmark stops starting cycles after this many seconds.")
     long churnTimeLimitSeconds;
 
+    @Option(names = "--ticketchat-jvm-option",
+            description = "JVM option for the TicketChat server, repeatable; for example "
+                    + "-XX:StartFlightRecording=filename=rec.jfr,dumponexit=true to profile a run.")
+    List<String> ticketchatJvmOptions = new ArrayList<>();
+
     @Option(names = "--client-threads", defaultValue = "2", description = "Event loop threads of the client.")
     int clientThreads;
 
@@ -155,12 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path data = Files.createTempDirectory(out.toAbsolutePath(), server + "-" + benchmark + "-data-");
         Path log = out.resolve(server + "-" + benchmark + ".log").toAbsolutePath();
         return switch (server) {
-            case "ticketchat" -> ServerProcess.start(server, List.of(
-                    javaBinary(), "-jar", jar.toAbsolutePath().toString(), "serve",
-                    "--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", data.toString(),
-                    // Node's reference has no per-connection event limit; lift TicketChat's so the
-                    // fan-out senders measure the pipeline, not the rate limiter.
-                    "--events-per-second", "100000", "--event-burst", "100000"),
+            case "ticketchat" -> ServerProcess.start(server, ticketchatCommand(port, data),
                     Map.of("TICKETCHAT_JWT_SECRET", secret), Path.of("."), log, port, START_TIMEOUT_MILLIS);
             case "node" -> ServerProcess.start(server, List.of("node", "server.js"),
                     Map.of("JWT_SECRET", secret, "PORT", Integer.toString(port), "HOST", "127.0.0.1",
@@ -168,6 +169,18 @@ public final class BenchCommand implements Callable<Integer> {
                     nodeDir, log, port, START_TIMEOUT_MILLIS);
             default -> throw new IllegalArgumentException("unknown server " + server);
         };
+    }
+
+    private List<String> ticketchatCommand(int port, Path data) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(ticketchatJvmOptions);
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve",
+                "--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", data.toString(),
+                // Node's reference has no per-connection event limit. Lifting TicketChat's lets the
+                // fan-out senders measure the pipeline, not the rate limiter.
+                "--events-per-second", "100000", "--event-burst", "100000"));
+        return command;
     }
 
     private void installReference() throws IOException, InterruptedException {
