@@ -1,5 +1,6 @@
 package io.ticketchat;
 
+import io.ticketchat.bench.BenchCommand;
 import io.ticketchat.config.LimitsConfig;
 import io.ticketchat.config.ServerConfig;
 import io.ticketchat.db.StoreException;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "TicketChat 0.1.0",
         description = "Real-time chat server for support desks, compatible with Socket.IO v4 clients.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code of a start rejected by its settings, before anything was opened. */
     static final int EXIT_INVALID_CONFIG = 2;

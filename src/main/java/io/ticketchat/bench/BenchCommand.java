@@ -1,0 +1,235 @@
+package io.ticketchat.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ticketchat bench}: starts TicketChat from its own jar and then the Node.js reference, one after the
+ * other on 127.0.0.1, runs the same load against each and writes {@code results.json} and PNG plots. Each
+ * benchmark gets a freshly started server with an empty data folder. Never part of {@code mvn test}.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure TicketChat against the Node.js socket.io reference, side by side.")
+public final class BenchCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final long START_TIMEOUT_MILLIS = 60_000;
+
+    @Option(names = "--jar", defaultValue = "target/ticketchat.jar", description = "TicketChat jar to start.")
+    Path jar;
+
+    @Option(names = "--node-dir", defaultValue = "bench/reference-node",
+            description = "Folder of the Node.js reference; npm ci runs there when node_modules is missing.")
+    Path nodeDir;
+
+    @Option(names = "--out", defaultValue = "bench/out", description = "Folder for results, plots and logs.")
+    Path out;
+
+    @Option(names = "--benchmarks", split = ",", defaultValue = "idle,fanout,scale",
+            description = "Benchmarks to run, in order: idle, fanout, scale, churn "
+                    + "(scale runs on TicketChat only).")
+    List<String> benchmarks;
+
+    @Option(names = "--servers", split = ",", defaultValue = "ticketchat,node",
+            description = "Servers to measure, in order: ticketchat, node.")
+    List<String> servers;
+
+    @Option(names = "--idle-levels", split = ",", defaultValue = "1000,5000,10000,15000",
+            description = "Connection counts at which idle memory is read.")
+    List<Integer> idleLevels;
+
+    @Option(names = "--fanout-rates", split = ",",
+            defaultValue = "100,200,400,600,800,1000,1500,2000,3000,4000,6000,8000",
+            description = "Total send rates (messages per second over all rooms) to step through.")
+    List<Integer> fanoutRates;
+
+    @Option(names = "--step-seconds", defaultValue = "8", description = "Length of one fan-out step in seconds.")
+    int stepSeconds;
+
+    @Option(names = "--p99-limit-ms", defaultValue = "250",
+            description = "A fan-out step whose p99 delivery latency passes this is not sustainable.")
+    long p99LimitMillis;
+
+    @Option(names = "--scale-connections", defaultValue = "19000",
+            description = "Connections the scale benchmark opens; one process may hold about 19,000.")
+    int scaleConnections;
+
+    @Option(names = "--scale-p99-limit-ms", defaultValue = "100",
+            description = "p99 delivery latency a room must keep under the scale load.")
+    long scaleP99LimitMillis;
+
+    @Option(names = "--churn-cycles", defaultValue = "100000",
+            description = "Connect, join, send and disconnect cycles the churn benchmark runs.")
+    long churnCycles;
+
+    @Option(names = "--churn-concurrency", defaultValue = "300", description = "Churn cycles running at once.")
+    int churnConcurrency;
+
+    @Option(names = "--churn-time-limit-seconds", defaultValue = "600",
+            description = "The churn benchmark stops starting cycles after this many seconds.")
+    long churnTimeLimitSeconds;
+
+    @Option(names = "--ticketchat-jvm-option",
+            description = "JVM option for the TicketChat server, repeatable; for example "
+                    + "-XX:StartFlightRecording=filename=rec.jfr,dumponexit=true to profile a run.")
+    List<String> ticketchatJvmOptions = new ArrayList<>();
+
+    @Option(names = "--client-threads", defaultValue = "2", description = "Event loop threads of the client.")
+    int clientThreads;
+
+    @Option(names = "--source-addresses", defaultValue = "8",
+            description = "Loopback source addresses to spread connections over, from 127.0.0.2 up.")
+    int sourceAddresses;
+
+    private final String secret = newSecret();
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(out);
+        installReference();
+        ObjectNode results = JSON.createObjectNode();
+        results.set("machine", machine());
+        results.put("startedAt", Instant.now().toString());
+        Map<String, List<IdleMemoryBenchmark.Level>> idle = new LinkedHashMap<>();
+        Map<String, FanoutBenchmark.Result> fanout = new LinkedHashMap<>();
+        Map<String, ScaleBenchmark.Result> scale = new LinkedHashMap<>();
+        Map<String, ChurnBenchmark.Result> churn = new LinkedHashMap<>();
+        for (String benchmark : benchmarks) {
+            for (String server : servers) {
+                if (benchmark.equals("scale") && !server.equals("ticketchat")) {
+                    continue;
+                }
+                try (ServerProcess process = start(server, benchmark)) {
+                    BenchTarget target = new BenchTarget(process, secret);
+                    try (BenchClient client = new BenchClient("127.0.0.1", process.port(), clientThreads,
+                            sourceAddresses)) {
+                        switch (benchmark) {
+                            case "idle" -> idle.put(server, new IdleMemoryBenchmark(server.equals("ticketchat"))
+                                    .run(target, client, idleLevels));
+                            case "fanout" -> fanout.put(server, new FanoutBenchmark(100, stepSeconds, p99LimitMillis)
+                                    .run(target, client, fanoutRates));
+                            case "scale" -> scale.put(server, new ScaleBenchmark(scaleP99LimitMillis,
+                                    out.resolve(server + "-scale-class-histogram.txt"))
+                                    .run(target, client, scaleConnections));
+                            case "churn" -> churn.put(server, new ChurnBenchmark(server.equals("ticketchat"),
+                                    churnConcurrency, TimeUnit.SECONDS.toMillis(churnTimeLimitSeconds))
+                                    .run(target, client, churnCycles));
+                            default -> throw new IllegalArgumentException("unknown benchmark " + benchmark);
+                        }
+                    }
+                }
+                results.set("idle", JSON.valueToTree(idle));
+                results.set("fanout", JSON.valueToTree(fanout));
+                results.set("scale", JSON.valueToTree(scale));
+                results.set("churn", JSON.valueToTree(churn));
+                results.put("loadAverageAfter", loadAverage());
+                JSON.writeValue(out.resolve("results.json").toFile(), results);
+            }
+        }
+        if (!idle.isEmpty()) {
+            BenchCharts.memory(idle, out.resolve("idle-memory.png"));
+        }
+        if (!fanout.isEmpty()) {
+            BenchCharts.latency(fanout, out.resolve("fanout-latency.png"));
+        }
+        results.put("finishedAt", Instant.now().toString());
+        JSON.writeValue(out.resolve("results.json").toFile(), results);
+        System.out.println("results in " + out.resolve("results.json"));
+        return 0;
+    }
+
+    private ServerProcess start(String server, String benchmark) throws IOException, InterruptedException {
+        int port = freePort();
+        Path data = Files.createTempDirectory(out.toAbsolutePath(), server + "-" + benchmark + "-data-");
+        Path log = out.resolve(server + "-" + benchmark + ".log").toAbsolutePath();
+        return switch (server) {
+            case "ticketchat" -> ServerProcess.start(server, ticketchatCommand(port, data),
+                    Map.of("TICKETCHAT_JWT_SECRET", secret), Path.of("."), log, port, START_TIMEOUT_MILLIS);
+            case "node" -> ServerProcess.start(server, List.of("node", "server.js"),
+                    Map.of("JWT_SECRET", secret, "PORT", Integer.toString(port), "HOST", "127.0.0.1",
+                            "DATA_DIR", data.toString()),
+                    nodeDir, log, port, START_TIMEOUT_MILLIS);
+            default -> throw new IllegalArgumentException("unknown server " + server);
+        };
+    }
+
+    private List<String> ticketchatCommand(int port, Path data) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(ticketchatJvmOptions);
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve",
+                "--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", data.toString(),
+                // Node's reference has no per-connection event limit. Lifting TicketChat's lets the
+                // fan-out senders measure the pipeline, not the rate limiter.
+                "--events-per-second", "100000", "--event-burst", "100000"));
+        return command;
+    }
+
+    private void installReference() throws IOException, InterruptedException {
+        if (Files.isDirectory(nodeDir.resolve("node_modules"))) {
+            return;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+                .directory(nodeDir.toFile()).inheritIO().start();
+        if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+            npm.destroyForcibly();
+            throw new IOException("npm ci failed in " + nodeDir);
+        }
+    }
+
+    private ObjectNode machine() throws IOException, InterruptedException {
+        ObjectNode machine = JSON.createObjectNode();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("memTotal", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("node", output("node", "--version"));
+        machine.put("commit", output("git", "rev-parse", "HEAD"));
+        machine.put("loadAverageBefore", loadAverage());
+        return machine;
+    }
+
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).trim();
+    }
+
+    private static String output(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return text;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[48];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+}

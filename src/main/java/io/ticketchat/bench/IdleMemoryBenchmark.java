@@ -1,0 +1,71 @@
+package io.ticketchat.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Memory per idle connection: connections that authenticated and joined one ticket each, ten to a ticket,
+ * added level by level. At each level the server's RSS and, for a JVM, its heap after a full GC are read and
+ * the idle baseline taken before the first connection is subtracted.
+ */
+final class IdleMemoryBenchmark {
+    private static final int HANDSHAKE_WINDOW = 200;
+    private static final long LEVEL_TIMEOUT_MILLIS = 180_000;
+    private static final long SETTLE_MILLIS = 3_000;
+
+    /** One level: connections open, memory read, and per-connection cost over the baseline. */
+    record Level(int target, int connected, int failures, long rssBytes, long heapBytes,
+            double rssPerConnectionBytes, double heapPerConnectionBytes) {
+    }
+
+    private final boolean isJvm;
+
+    IdleMemoryBenchmark(boolean isJvm) {
+        this.isJvm = isJvm;
+    }
+
+    List<Level> run(BenchTarget target, BenchClient client, List<Integer> levels)
+            throws IOException, InterruptedException {
+        int highest = levels.get(levels.size() - 1);
+        target.openTickets((highest + BenchTarget.MEMBERS_PER_ROOM - 1) / BenchTarget.MEMBERS_PER_ROOM);
+        Thread.sleep(SETTLE_MILLIS);
+        long baseHeap = heap(target);
+        long baseRss = target.server().rssBytes();
+        System.out.printf("%s idle baseline rss=%d KiB heap=%d KiB%n",
+                target.server().name(), baseRss / 1024, baseHeap / 1024);
+
+        List<Level> results = new ArrayList<>();
+        List<BenchConnection> open = new ArrayList<>();
+        AtomicInteger failures = new AtomicInteger();
+        try {
+            for (int level : levels) {
+                open.addAll(target.connectAndJoin(client, open.size() + failures.get(), level, HANDSHAKE_WINDOW,
+                        LEVEL_TIMEOUT_MILLIS, frame -> { }, failures));
+                Thread.sleep(SETTLE_MILLIS);
+                long connected = open.stream().filter(BenchConnection::isOpen).count();
+                long heap = heap(target);
+                long rss = target.server().rssBytes();
+                Level row = new Level(level, (int) connected, failures.get(), rss, heap,
+                        perConnection(rss - baseRss, connected), isJvm ? perConnection(heap - baseHeap, connected) : 0);
+                results.add(row);
+                System.out.printf("%s idle %d connections: rss=%d KiB heap=%d KiB per connection rss=%.0f B "
+                                + "heap=%.0f B failures=%d%n", target.server().name(), connected, rss / 1024,
+                        heap / 1024, row.rssPerConnectionBytes(), row.heapPerConnectionBytes(), failures.get());
+            }
+        } finally {
+            open.forEach(BenchConnection::close);
+        }
+        results.add(0, new Level(0, 0, 0, baseRss, baseHeap, 0, 0));
+        return results;
+    }
+
+    private long heap(BenchTarget target) throws IOException, InterruptedException {
+        return isJvm ? target.server().heapAfterGcBytes() : 0;
+    }
+
+    private static double perConnection(long bytes, long connections) {
+        return connections == 0 ? 0 : (double) bytes / connections;
+    }
+}
