@@ -164,6 +164,7 @@ public final class Namespace {
                 log.warn("connection listener failed socket={} namespace={}", socket.id(), name, e);
             }
         }
+        socket.releaseHandshake();
     }
 
     void fireDisconnect(SocketIoSocket socket, String reason) {

@@ -41,7 +41,7 @@ public final class SocketIoSocket {
     private final String id;
     private final Namespace namespace;
     private final SocketIoClient client;
-    private final Handshake handshake;
+    private volatile SocketHandshake handshake;
     private final Object attachment;
     private final EventLoop eventLoop;
 
@@ -55,7 +55,8 @@ public final class SocketIoSocket {
     private Map<Long, PendingAck> pendingAcks;
     private long nextAckId;
 
-    SocketIoSocket(String id, Namespace namespace, SocketIoClient client, Handshake handshake, Object attachment) {
+    SocketIoSocket(
+            String id, Namespace namespace, SocketIoClient client, SocketHandshake handshake, Object attachment) {
         this.id = id;
         this.namespace = namespace;
         this.client = client;
@@ -337,6 +338,11 @@ public final class SocketIoSocket {
 
     void markAnnounced() {
         announced = true;
+    }
+
+    /** Drops the handshake data that only connect middlewares and connection listeners need. */
+    void releaseHandshake() {
+        handshake = handshake.release();
     }
 
     // ---- state audit, on the event loop
