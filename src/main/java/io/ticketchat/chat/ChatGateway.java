@@ -94,6 +94,14 @@ public final class ChatGateway {
     public void install() {
         namespace.use(this::authorize);
         namespace.onConnection(this::onConnection);
+        listen(ClientEvent.JOIN_TICKET, ticketEvents::join);
+        listen(ClientEvent.LEAVE_TICKET, this::leave);
+        listen(ClientEvent.GET_TICKET_MESSAGES, ticketEvents::history);
+        listen(ClientEvent.SEND_MESSAGE, ticketEvents::send);
+        listen(ClientEvent.TYPING, liveEvents::typing);
+        listen(ClientEvent.MARK_READ, liveEvents::markRead);
+        listen(ClientEvent.SET_STATUS, liveEvents::setStatus);
+        namespace.onDisconnect(this::onDisconnect);
     }
 
     /** Returns the Socket.IO room of a ticket. */
@@ -219,15 +227,6 @@ public final class ChatGateway {
             log.debug("token expired, disconnecting conn={} user={}", socket.id(), user.id());
             socket.disconnect(true);
         }));
-
-        listen(socket, connection, ClientEvent.JOIN_TICKET, ticketEvents::join);
-        listen(socket, connection, ClientEvent.LEAVE_TICKET, this::leave);
-        listen(socket, connection, ClientEvent.GET_TICKET_MESSAGES, ticketEvents::history);
-        listen(socket, connection, ClientEvent.SEND_MESSAGE, ticketEvents::send);
-        listen(socket, connection, ClientEvent.TYPING, liveEvents::typing);
-        listen(socket, connection, ClientEvent.MARK_READ, liveEvents::markRead);
-        listen(socket, connection, ClientEvent.SET_STATUS, liveEvents::setStatus);
-        socket.onDisconnect(reason -> onDisconnect(socket, connection, reason));
         log.debug("connected conn={} user={} role={} transport={}", socket.id(), user.id(),
                 user.role().wireName(), socket.transportName());
     }
@@ -244,7 +243,13 @@ public final class ChatGateway {
         ticketEvents.leave(socket, connection, ticketId, ack);
     }
 
-    private void onDisconnect(SocketIoSocket socket, ClientConnection connection, String reason) {
+    private void onDisconnect(SocketIoSocket socket, String reason) {
+        ClientConnection connection = socket.attachment();
+        if (connection.isClosed()) {
+            // Closed before the disconnect: onConnection turned the socket away over the per-user limit, so
+            // it holds no count, presence or tickets to release.
+            return;
+        }
         ClientConnection.Released released = connection.close();
         User user = connection.user();
         connectionCounts.remove(user.id());
@@ -258,9 +263,13 @@ public final class ChatGateway {
         log.debug("disconnected conn={} user={} reason={}", socket.id(), user.id(), reason);
     }
 
-    /** Registers a listener behind the connection's rate limit. */
-    private void listen(SocketIoSocket socket, ClientConnection connection, ClientEvent event, EventHandler handler) {
-        socket.on(event.wireName(), (s, args, ack) -> {
+    /**
+     * Registers a namespace-wide listener behind each connection's rate limit. One listener serves every socket
+     * and finds the socket's state in its attachment, so an idle connection carries no listener objects.
+     */
+    private void listen(ClientEvent event, EventHandler handler) {
+        namespace.on(event.wireName(), (s, args, ack) -> {
+            ClientConnection connection = s.attachment();
             metrics.eventReceived();
             if (admit(s, connection, event, ack)) {
                 handler.handle(s, connection, args == null || args.isEmpty() ? NullNode.getInstance() : args.get(0),

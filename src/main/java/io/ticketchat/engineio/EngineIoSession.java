@@ -75,7 +75,8 @@ public final class EngineIoSession {
     private final EngineIoServer server;
     private final EngineIoOptions options;
     private final EventLoop eventLoop;
-    private final HandshakeRequest request;
+    /** Replaced once by {@link #releaseHeaders}, from any thread. */
+    private volatile HandshakeRequest request;
     /** Sends from other threads still waiting in the event loop's queue; see {@link #send}. */
     private volatile int queuedSends;
 
@@ -129,9 +130,17 @@ public final class EngineIoSession {
         return request.queryParam(name);
     }
 
-    /** Returns a header of the request that opened the session, or null. */
+    /** Returns a header of the opening request, or null when it is absent or after {@link #releaseHeaders}. */
     public String header(String name) {
         return request.header(name);
+    }
+
+    /**
+     * Drops the headers of the opening request and keeps its query parameters and remote address. Without this an
+     * idle session would keep every header string, although the application reads them only while a socket connects.
+     */
+    public void releaseHeaders() {
+        request = request.withoutHeaders();
     }
 
     public SocketAddress remoteAddress() {

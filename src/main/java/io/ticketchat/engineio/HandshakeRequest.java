@@ -9,7 +9,7 @@ import java.util.Map;
  * What the client sent in the request that opened a session: query parameters, headers and remote address.
  *
  * <p>Copied out of the request as flat string arrays, so the request itself is released at once and a session keeps
- * only these strings for its lifetime. Immutable, so any thread may read it.
+ * only these strings, the headers until {@link EngineIoSession#releaseHeaders}. Immutable, so any thread may read it.
  */
 final class HandshakeRequest {
     private final String[] query;
@@ -30,6 +30,17 @@ final class HandshakeRequest {
             headers[j++] = entry.getValue();
         }
         this.remoteAddress = remoteAddress;
+    }
+
+    private HandshakeRequest(String[] query, String[] headers, SocketAddress remoteAddress) {
+        this.query = query;
+        this.headers = headers;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** Returns a copy without headers, with the same query parameters and remote address. */
+    HandshakeRequest withoutHeaders() {
+        return new HandshakeRequest(query, new String[0], remoteAddress);
     }
 
     /** Returns the first value of a query parameter, or null when it is absent. */

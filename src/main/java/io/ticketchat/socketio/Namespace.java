@@ -9,12 +9,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Socket.IO namespace: its connect middlewares, connection listeners, connected sockets and rooms.
+ * A Socket.IO namespace: its connect middlewares, its connection, event and disconnect listeners, its connected
+ * sockets and its rooms.
  *
  * <p>Registered up front through {@link SocketIoServer#namespace}; a client asking for any other namespace gets
  * CONNECT_ERROR {@code {"message":"Invalid namespace"}}. The socket map contains exactly the connected sockets: a
@@ -29,6 +31,8 @@ public final class Namespace {
     private final RoomAdapter adapter;
     private final List<ConnectMiddleware> middlewares = new CopyOnWriteArrayList<>();
     private final List<Consumer<SocketIoSocket>> connectionListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, List<EventListener>> eventListeners = new ConcurrentHashMap<>();
+    private final List<BiConsumer<SocketIoSocket, String>> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Map<String, SocketIoSocket> sockets = new ConcurrentHashMap<>();
 
     Namespace(String name, PacketEncoder encoder) {
@@ -52,6 +56,25 @@ public final class Namespace {
     /** Adds a listener that runs on the socket's event loop once the socket is connected. */
     public void onConnection(Consumer<SocketIoSocket> listener) {
         connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Adds a listener for one event name on every socket of the namespace. It runs on the socket's event loop,
+     * before the socket's own listeners of that event (see {@link SocketIoSocket#on}). One listener serves all
+     * sockets, so a server with many connections keeps no listener objects per socket.
+     */
+    public void on(String event, EventListener listener) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(listener, "listener");
+        eventListeners.computeIfAbsent(event, name -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    /**
+     * Adds a listener that runs once with the socket and the reason when a socket of this namespace disconnects,
+     * after the socket's own disconnect listeners. It runs only for sockets whose connection listeners ran.
+     */
+    public void onDisconnect(BiConsumer<SocketIoSocket, String> listener) {
+        disconnectListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public BroadcastOperator to(String room) {
@@ -127,12 +150,29 @@ public final class Namespace {
         sockets.remove(socket.id(), socket);
     }
 
+    /** Returns the namespace-wide listeners of an event, empty when there are none. */
+    List<EventListener> eventListeners(String event) {
+        return eventListeners.getOrDefault(event, List.of());
+    }
+
     void fireConnection(SocketIoSocket socket) {
+        socket.markAnnounced();
         for (Consumer<SocketIoSocket> listener : connectionListeners) {
             try {
                 listener.accept(socket);
             } catch (RuntimeException e) {
                 log.warn("connection listener failed socket={} namespace={}", socket.id(), name, e);
+            }
+        }
+        socket.releaseHandshake();
+    }
+
+    void fireDisconnect(SocketIoSocket socket, String reason) {
+        for (BiConsumer<SocketIoSocket, String> listener : disconnectListeners) {
+            try {
+                listener.accept(socket, reason);
+            } catch (RuntimeException e) {
+                log.warn("disconnect listener failed socket={} namespace={} reason={}", socket.id(), name, reason, e);
             }
         }
     }

@@ -1,10 +1,14 @@
 package io.ticketchat.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.ticketchat.engineio.EngineIoSession;
 import java.net.SocketAddress;
 
-/** The handshake of one CONNECT: its auth payload and the opening request of the Engine.IO session. Immutable. */
+/**
+ * The handshake of one CONNECT: its auth payload and the opening request of the Engine.IO session. Immutable:
+ * {@link #release} returns a smaller copy.
+ */
 final class SocketHandshake implements Handshake {
     private final JsonNode auth;
     private final EngineIoSession session;
@@ -12,6 +16,16 @@ final class SocketHandshake implements Handshake {
     SocketHandshake(JsonNode auth, EngineIoSession session) {
         this.auth = auth;
         this.session = session;
+    }
+
+    /**
+     * Returns a copy without the auth payload ({@link #auth} is then a missing node) and drops the session's
+     * headers. The socket calls it once its connection listeners ran, because an idle connection would
+     * otherwise keep the token and every header string.
+     */
+    SocketHandshake release() {
+        session.releaseHeaders();
+        return new SocketHandshake(MissingNode.getInstance(), session);
     }
 
     @Override

@@ -55,7 +55,7 @@ final class SocketIoClient implements EngineIoSession.Handler {
     SocketIoClient(SocketIoServer server, EngineIoSession session) {
         this.server = server;
         this.session = session;
-        this.decoder = new PacketDecoder(server.encoder().mapper(), server.maxAttachments());
+        this.decoder = server.newDecoder();
     }
 
     void start(long connectTimeoutMillis) {

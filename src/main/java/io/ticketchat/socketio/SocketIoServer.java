@@ -1,6 +1,7 @@
 package io.ticketchat.socketio;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.ticketchat.engineio.EngineIoOptions;
 import io.ticketchat.engineio.EngineIoServer;
 import io.ticketchat.engineio.EngineIoSession;
@@ -30,6 +31,7 @@ public final class SocketIoServer {
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final PacketEncoder encoder;
+    private final ObjectReader packetReader;
     private final EngineIoOptions options;
     private final int maxAttachments;
     private final EngineIoServer engine;
@@ -50,6 +52,7 @@ public final class SocketIoServer {
             throw new IllegalArgumentException("maxAttachments must not be negative, got " + maxAttachments);
         }
         this.encoder = new PacketEncoder(Objects.requireNonNull(mapper, "mapper"));
+        this.packetReader = PacketDecoder.jsonReader(mapper);
         this.options = Objects.requireNonNull(options, "options");
         this.maxAttachments = maxAttachments;
         this.engine = new EngineIoServer(options, this::onSessionOpen, limitListener);
@@ -98,8 +101,9 @@ public final class SocketIoServer {
         return encoder;
     }
 
-    int maxAttachments() {
-        return maxAttachments;
+    /** Creates the packet decoder of one client; every decoder shares one JSON reader. */
+    PacketDecoder newDecoder() {
+        return new PacketDecoder(packetReader, maxAttachments);
     }
 
     String newSocketId() {

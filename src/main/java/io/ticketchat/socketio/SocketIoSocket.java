@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Bounds: at most {@value #MAX_PENDING_ACKS} acknowledgements wait at once, each with its timeout timer.
  *
  * <p>Release: on disconnect, for any reason, the socket leaves every room, fails its pending acknowledgements and
- * cancels their timers, drops its listeners, then runs its disconnect listeners, exactly once.
+ * cancels their timers, drops its listeners, then runs its own disconnect listeners and those of its namespace,
+ * exactly once.
  */
 public final class SocketIoSocket {
     static final int MAX_PENDING_ACKS = 1_000;
@@ -40,11 +41,13 @@ public final class SocketIoSocket {
     private final String id;
     private final Namespace namespace;
     private final SocketIoClient client;
-    private final Handshake handshake;
+    private volatile SocketHandshake handshake;
     private final Object attachment;
     private final EventLoop eventLoop;
 
     private volatile boolean connected = true;
+    /** Set once the namespace's connection listeners ran, so that its disconnect listeners run as well. */
+    private boolean announced;
     private String disconnectReason;
     private Map<String, List<EventListener>> listeners;
     private List<EventListener> anyListeners;
@@ -52,7 +55,8 @@ public final class SocketIoSocket {
     private Map<Long, PendingAck> pendingAcks;
     private long nextAckId;
 
-    SocketIoSocket(String id, Namespace namespace, SocketIoClient client, Handshake handshake, Object attachment) {
+    SocketIoSocket(
+            String id, Namespace namespace, SocketIoClient client, SocketHandshake handshake, Object attachment) {
         this.id = id;
         this.namespace = namespace;
         this.client = client;
@@ -80,7 +84,10 @@ public final class SocketIoSocket {
         return (T) attachment;
     }
 
-    /** Adds a listener for one event name; several listeners of one event run in the order they were added. */
+    /**
+     * Adds a listener for one event name; several listeners of one event run in the order they were added, after
+     * the namespace's listeners of that event ({@link Namespace#on}).
+     */
     public void on(String event, EventListener listener) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(listener, "listener");
@@ -94,7 +101,7 @@ public final class SocketIoSocket {
         });
     }
 
-    /** Adds a listener for every event that has no listener of its own. */
+    /** Adds a listener for every event that has no listener here or on the namespace. */
     public void onAny(EventListener listener) {
         Objects.requireNonNull(listener, "listener");
         runOnLoop(() -> {
@@ -253,15 +260,24 @@ public final class SocketIoSocket {
         ArrayNode args = (ArrayNode) packet.data();
         String event = args.remove(0).asText();
         Ack ack = packet.ackId() >= 0 ? new ClientAck(packet.ackId()) : null;
-        List<EventListener> targets = listeners == null ? null : listeners.get(event);
-        if (targets == null) {
-            targets = anyListeners;
-        }
-        if (targets == null) {
-            log.debug("event without listener socket={} event={}", id, event);
+        List<EventListener> shared = namespace.eventListeners(event);
+        List<EventListener> own = listeners == null ? null : listeners.get(event);
+        if (shared.isEmpty() && own == null) {
+            if (anyListeners == null) {
+                log.debug("event without listener socket={} event={}", id, event);
+                return;
+            }
+            runListeners(List.copyOf(anyListeners), event, args, ack);
             return;
         }
-        for (EventListener listener : List.copyOf(targets)) {
+        runListeners(shared, event, args, ack);
+        if (own != null) {
+            runListeners(List.copyOf(own), event, args, ack);
+        }
+    }
+
+    private void runListeners(List<EventListener> targets, String event, ArrayNode args, Ack ack) {
+        for (EventListener listener : targets) {
             try {
                 listener.onEvent(this, args, ack);
             } catch (RuntimeException e) {
@@ -315,6 +331,18 @@ public final class SocketIoSocket {
                 }
             }
         }
+        if (announced) {
+            namespace.fireDisconnect(this, reason);
+        }
+    }
+
+    void markAnnounced() {
+        announced = true;
+    }
+
+    /** Drops the handshake data that only connect middlewares and connection listeners need. */
+    void releaseHandshake() {
+        handshake = handshake.release();
     }
 
     // ---- state audit, on the event loop
