@@ -140,7 +140,6 @@ public final class TicketChatServer implements AutoCloseable {
                 chatMetrics.transportLimitExceeded(limit.tagValue(), transport, errorCodeOf(limit));
         SocketIoServer socketIo = new SocketIoServer(mapper, engineOptions, limits.maxBinaryAttachments(),
                 limitListener);
-        opened.push(socketIo::close);
         Namespace chat = socketIo.namespace("/");
         PresenceTracker presence = new PresenceTracker(config.presenceGrace(), timers,
                 new PresenceAnnouncer(chat, users, db, mapper), Clock.systemUTC());
@@ -301,8 +300,9 @@ public final class TicketChatServer implements AutoCloseable {
     public void close() {
         log.info("stopping port={}", port());
         audit.close();
+        // Stopping the HTTP server closes every session at the transport, so clients reconnect to the next
+        // process. SocketIoServer.close() would send DISCONNECT first, which tells clients not to reconnect.
         httpServer.stop();
-        socketIo.close();
         timers.close();
         db.close();
         database.close();
