@@ -240,7 +240,7 @@ public final class TicketChatServer implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Builds the state audit over every map that holds per-connection or per-user state, sessions first. */
+    /** Builds the state audit over every map that contains per-connection or per-user state, sessions first. */
     private static StateAudit stateAudit(SocketIoServer socketIo, Namespace chat, ChatGateway gateway,
             PresenceTracker presence, TimerService timers, HttpServer httpServer, PrometheusMeterRegistry registry) {
         List<AuditCheck<?>> checks = new ArrayList<>();
@@ -301,7 +301,7 @@ public final class TicketChatServer implements AutoCloseable {
         log.info("stopping port={}", port());
         audit.close();
         // Stopping the HTTP server closes every session at the transport, so clients reconnect to the next
-        // process. SocketIoServer.close() would send DISCONNECT first, which tells clients not to reconnect.
+        // process. SocketIoServer.close() would send DISCONNECT first, after which official clients do not reconnect.
         httpServer.stop();
         timers.close();
         db.close();

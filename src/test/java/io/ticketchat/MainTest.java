@@ -45,7 +45,7 @@ class MainTest {
     }
 
     @Test
-    void portInUseFailsAndClosesWhatWasOpened() throws Exception {
+    void portInUseClosesOpenedParts() throws Exception {
         long poolsBefore = databasePoolThreads();
         Run run;
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -36,7 +36,7 @@ public final class TimerService implements AutoCloseable {
     private Timer head;
 
     /**
-     * What a timer belongs to. The audit cancels a pending timer whose owner is released, because its owner
+     * The owner of a timer. The audit cancels a pending timer whose owner is released, because its owner
      * should have cancelled it.
      */
     public interface Owner {

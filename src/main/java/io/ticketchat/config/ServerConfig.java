@@ -49,7 +49,7 @@ public record ServerConfig(
     /** Default time between runs of the state audit. */
     public static final Duration DEFAULT_AUDIT_INTERVAL = Duration.ofMinutes(5);
 
-    /** The smallest accepted HS256 secret, in bytes: RFC 7518 asks for a key at least as long as the hash. */
+    /** The smallest accepted HS256 secret, in bytes: RFC 7518 requires a key at least as long as the hash. */
     public static final int MIN_SECRET_BYTES = 32;
 
     public ServerConfig {

@@ -157,9 +157,9 @@ public final class EngineIoSession {
      * or a byte array (a binary message). Safe from any thread; ignored once the session is closing.
      */
     public void send(List<?> messages) {
-        // A send from the event loop goes out at once only when no send from another thread is still queued,
-        // so messages leave in the order send was called even when callers on several threads take turns
-        // under their own lock (presence updates from the timer thread and an event loop, for example).
+        // A send from the event loop goes out at once only when no send from another thread is still queued.
+        // So messages leave in the order send was called, even when callers on several threads take turns
+        // under their own lock, as presence updates from the timer thread and an event loop do.
         if (eventLoop.inEventLoop() && queuedSends == 0) {
             sendNow(messages);
             return;
