@@ -7,17 +7,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Memory per idle connection: connections that authenticated and joined one ticket each, ten to a ticket,
- * added level by level. At each level the server's RSS and, for a JVM, its heap after a full GC are read and
- * the idle baseline taken before the first connection is subtracted.
+ * added level by level. At each level the server's RSS is read, then for a JVM a full GC runs and the heap in
+ * use and the RSS are read again; the idle baseline taken before the first connection is subtracted. The RSS
+ * before the GC shows what the process holds between collections, the RSS after it what the JVM keeps once it
+ * has given free heap back.
  */
 final class IdleMemoryBenchmark {
     private static final int HANDSHAKE_WINDOW = 200;
     private static final long LEVEL_TIMEOUT_MILLIS = 180_000;
-    private static final long SETTLE_MILLIS = 3_000;
+    // Longer than the periodic collection interval of the production JVM options, so that the RSS before the
+    // forced GC is what the JVM reaches on its own when connections sit idle; Node's collector gets the same time.
+    private static final long SETTLE_MILLIS = 13_000;
 
     /** One level: connections open, memory read, and per-connection cost over the baseline. */
-    record Level(int target, int connected, int failures, long rssBytes, long heapBytes,
-            double rssPerConnectionBytes, double heapPerConnectionBytes) {
+    record Level(int target, int connected, int failures, long rssBeforeGcBytes, long rssBytes, long heapBytes,
+            double rssBeforeGcPerConnectionBytes, double rssPerConnectionBytes, double heapPerConnectionBytes) {
     }
 
     private final boolean isJvm;
@@ -31,6 +35,7 @@ final class IdleMemoryBenchmark {
         int highest = levels.get(levels.size() - 1);
         target.openTickets((highest + BenchTarget.MEMBERS_PER_ROOM - 1) / BenchTarget.MEMBERS_PER_ROOM);
         Thread.sleep(SETTLE_MILLIS);
+        long baseRssBeforeGc = target.server().rssBytes();
         long baseHeap = heap(target);
         long baseRss = target.server().rssBytes();
         System.out.printf("%s idle baseline rss=%d KiB heap=%d KiB%n",
@@ -45,19 +50,22 @@ final class IdleMemoryBenchmark {
                         LEVEL_TIMEOUT_MILLIS, frame -> { }, failures));
                 Thread.sleep(SETTLE_MILLIS);
                 long connected = open.stream().filter(BenchConnection::isOpen).count();
+                long rssBeforeGc = target.server().rssBytes();
                 long heap = heap(target);
                 long rss = target.server().rssBytes();
-                Level row = new Level(level, (int) connected, failures.get(), rss, heap,
+                Level row = new Level(level, (int) connected, failures.get(), rssBeforeGc, rss, heap,
+                        perConnection(rssBeforeGc - baseRssBeforeGc, connected),
                         perConnection(rss - baseRss, connected), isJvm ? perConnection(heap - baseHeap, connected) : 0);
                 results.add(row);
-                System.out.printf("%s idle %d connections: rss=%d KiB heap=%d KiB per connection rss=%.0f B "
-                                + "heap=%.0f B failures=%d%n", target.server().name(), connected, rss / 1024,
-                        heap / 1024, row.rssPerConnectionBytes(), row.heapPerConnectionBytes(), failures.get());
+                System.out.printf("%s idle %d connections: rss=%d KiB (before gc %d KiB) heap=%d KiB per connection"
+                                + " rss=%.0f B (before gc %.0f B) heap=%.0f B failures=%d%n", target.server().name(),
+                        connected, rss / 1024, rssBeforeGc / 1024, heap / 1024, row.rssPerConnectionBytes(),
+                        row.rssBeforeGcPerConnectionBytes(), row.heapPerConnectionBytes(), failures.get());
             }
         } finally {
             open.forEach(BenchConnection::close);
         }
-        results.add(0, new Level(0, 0, 0, baseRss, baseHeap, 0, 0));
+        results.add(0, new Level(0, 0, 0, baseRssBeforeGc, baseRss, baseHeap, 0, 0, 0));
         return results;
     }
 

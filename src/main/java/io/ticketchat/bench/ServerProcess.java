@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * so a failed run leaves nothing behind.
  */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    // One line per heap (G1) or per generation (Serial, Parallel): "... total 253952K, used 80004K [...".
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private final String name;
     private final Process process;
@@ -80,15 +81,21 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException("no VmRSS for pid " + pid());
     }
 
-    /** Runs a full GC in the JVM with jcmd and returns the heap in use after it, in bytes. */
+    /** Runs a full GC in the JVM with jcmd and returns the heap in use after it (all generations), in bytes. */
     long heapAfterGcBytes() throws IOException, InterruptedException {
         jcmd("GC.run");
         String info = jcmd("GC.heap_info");
         Matcher used = HEAP_USED.matcher(info);
-        if (!used.find()) {
+        long kib = 0;
+        boolean found = false;
+        while (used.find()) {
+            kib += Long.parseLong(used.group(1));
+            found = true;
+        }
+        if (!found) {
             throw new IOException("cannot read the used heap from jcmd GC.heap_info output: " + info.strip());
         }
-        return Long.parseLong(used.group(1)) * 1024;
+        return kib * 1024;
     }
 
     /** Returns the heap's class histogram as jcmd prints it; counting live objects runs a full GC first. */
