@@ -7,16 +7,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Memory per idle connection: connections that authenticated and joined one ticket each, ten to a ticket,
- * added level by level. At each level the server's RSS is read, then for a JVM a full GC runs and the heap in
- * use and the RSS are read again; the idle baseline taken before the first connection is subtracted. The RSS
- * before the GC shows what the process holds between collections, the RSS after it what the JVM keeps once it
- * has given free heap back.
+ * added level by level. At each level the server's RSS is read. For a JVM a full GC then runs, and the heap in
+ * use and the RSS are read again. Per-connection figures subtract the idle baseline taken before the first
+ * connection. The RSS before the GC is what the process holds on its own, the RSS after it what the JVM keeps
+ * once a full GC has given free heap back.
  */
 final class IdleMemoryBenchmark {
     private static final int HANDSHAKE_WINDOW = 200;
     private static final long LEVEL_TIMEOUT_MILLIS = 180_000;
-    // Longer than the periodic collection interval of the production JVM options, so that the RSS before the
-    // forced GC is what the JVM reaches on its own when connections sit idle; Node's collector gets the same time.
+    // Longer than twice the periodic collection interval of the production JVM options, so the RSS before the
+    // forced GC is what the JVM reaches on its own. Node's collector gets the same time.
     private static final long SETTLE_MILLIS = 13_000;
 
     /** One level: connections open, memory read, and per-connection cost over the baseline. */
