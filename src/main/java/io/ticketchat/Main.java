@@ -172,7 +172,8 @@ public final class Main implements Callable<Integer> {
         int maxBinaryAttachments;
 
         @Option(names = "--max-queued-db-tasks", defaultValue = "${env:TICKETCHAT_MAX_QUEUED_DB_TASKS:-1000}",
-                description = "Database tasks that may wait for a worker before new ones get overloaded "
+                description = "Database tasks that may wait for a worker, and message sends in flight in the "
+                        + "message writer, before new ones get overloaded "
                         + "(env TICKETCHAT_MAX_QUEUED_DB_TASKS, default ${DEFAULT-VALUE}).")
         int maxQueuedDbTasks;
 

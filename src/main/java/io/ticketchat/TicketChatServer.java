@@ -1,6 +1,7 @@
 package io.ticketchat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -31,6 +32,7 @@ import io.ticketchat.http.StaticResourceHandler;
 import io.ticketchat.demo.DemoData;
 import io.ticketchat.message.MessageLimits;
 import io.ticketchat.message.MessageService;
+import io.ticketchat.message.MessageWriter;
 import io.ticketchat.metrics.ChatMetrics;
 import io.ticketchat.presence.PresenceTracker;
 import io.ticketchat.rest.ApiRoutes;
@@ -59,18 +61,20 @@ public final class TicketChatServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database database;
     private final DbExecutor db;
+    private final MessageWriter messageWriter;
     private final TimerService timers;
     private final HttpServer httpServer;
     private final SocketIoServer socketIo;
     private final PrometheusMeterRegistry registry;
     private final StateAudit audit;
 
-    private TicketChatServer(ServerConfig config, Database database, DbExecutor db,
+    private TicketChatServer(ServerConfig config, Database database, DbExecutor db, MessageWriter messageWriter,
             TimerService timers, HttpServer httpServer, SocketIoServer socketIo,
             PrometheusMeterRegistry registry, StateAudit audit) {
         this.config = config;
         this.database = database;
         this.db = db;
+        this.messageWriter = messageWriter;
         this.timers = timers;
         this.httpServer = httpServer;
         this.socketIo = socketIo;
@@ -119,6 +123,9 @@ public final class TicketChatServer implements AutoCloseable {
         MessageLimits messageLimits = new MessageLimits(limits.historyDefaultLimit(), limits.historyMaxLimit(),
                 limits.maxMessageChars(), limits.maxAttachments());
         MessageService messages = new MessageService(database, tickets, messageLimits, Clock.systemUTC());
+        MessageWriter messageWriter = new MessageWriter(database, messages, limits.maxQueuedDbTasks());
+        messageWriter.start();
+        opened.push(messageWriter);
 
         int leftOnline = users.resetPresence();
         if (leftOnline > 0) {
@@ -143,8 +150,8 @@ public final class TicketChatServer implements AutoCloseable {
         Namespace chat = socketIo.namespace("/");
         PresenceTracker presence = new PresenceTracker(config.presenceGrace(), timers,
                 new PresenceAnnouncer(chat, users, db, mapper), Clock.systemUTC());
-        ChatServices services = new ChatServices(jwt, auth, users, tickets, messages);
-        registerGauges(registry, socketIo, chat, db);
+        ChatServices services = new ChatServices(jwt, auth, users, tickets, messages, messageWriter);
+        registerGauges(registry, socketIo, chat, db, messageWriter);
         ChatGateway gateway = new ChatGateway(chat, services, presence, db, timers, mapper, limits,
                 config.typingTimeout(), chatMetrics);
         gateway.install();
@@ -162,7 +169,7 @@ public final class TicketChatServer implements AutoCloseable {
                 .description("Users marked as typing in a ticket")
                 .register(registry);
         Router router = new Router(mapper, chatMetrics);
-        new ApiRoutes(mapper, db, auth, tickets, messages, gateway::publishNewMessage,
+        new ApiRoutes(mapper, db, auth, tickets, messages, messageWriter, gateway::publishNewMessage,
                 gateway::publishTicketUpdate, users, presence)
                 .register(router);
         new OpsRoutes(mapper, database, db, registry).register(router);
@@ -180,8 +187,8 @@ public final class TicketChatServer implements AutoCloseable {
         StateAudit audit = stateAudit(socketIo, chat, gateway, presence, timers, httpServer, registry);
         opened.push(audit::close);
         audit.start(config.auditInterval());
-        TicketChatServer server = new TicketChatServer(config, database, db, timers, httpServer, socketIo, registry,
-                audit);
+        TicketChatServer server = new TicketChatServer(config, database, db, messageWriter, timers, httpServer,
+                socketIo, registry, audit);
         log.info("started host={} port={} database={}", config.host(), server.port(),
                 database.isSqlite() ? "sqlite" : "postgresql");
         if (config.demo()) {
@@ -205,7 +212,8 @@ public final class TicketChatServer implements AutoCloseable {
     }
 
     private static void registerGauges(
-            PrometheusMeterRegistry registry, SocketIoServer socketIo, Namespace chat, DbExecutor db) {
+            PrometheusMeterRegistry registry, SocketIoServer socketIo, Namespace chat, DbExecutor db,
+            MessageWriter messageWriter) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -237,6 +245,16 @@ public final class TicketChatServer implements AutoCloseable {
                 .register(registry);
         Gauge.builder("ticketchat.db.queued.tasks", db, DbExecutor::queuedTasks)
                 .description("Database work waiting for a worker")
+                .register(registry);
+        Gauge.builder("ticketchat.message.writer.queued", messageWriter, MessageWriter::inFlightCount)
+                .description("Message sends accepted by the writer and not yet completed")
+                .register(registry);
+        FunctionCounter.builder("ticketchat.message.writer.commits", messageWriter, MessageWriter::commitCount)
+                .description("Message batches committed, each in one transaction")
+                .register(registry);
+        FunctionCounter.builder("ticketchat.message.writer.failed.batches", messageWriter,
+                        MessageWriter::failedBatchCount)
+                .description("Message batches whose transaction could not begin or commit; every send in them failed")
                 .register(registry);
     }
 
@@ -277,7 +295,7 @@ public final class TicketChatServer implements AutoCloseable {
         return socketIo;
     }
 
-    /** Returns the executor of all database work, so tests can fill its queue. */
+    /** Returns the executor of database work other than message sends, so tests can fill its queue. */
     public DbExecutor dbExecutor() {
         return db;
     }
@@ -286,9 +304,14 @@ public final class TicketChatServer implements AutoCloseable {
         return registry;
     }
 
-    /** Returns the executor of all database work, for tests that order work around it. */
+    /** Returns the executor of database work other than message sends, for tests that order work around it. */
     public DbExecutor db() {
         return db;
+    }
+
+    /** Returns the thread that stores client messages, for tests that count its commits. */
+    public MessageWriter messageWriter() {
+        return messageWriter;
     }
 
     /** Returns the state audit, for running it on demand. */
@@ -305,6 +328,7 @@ public final class TicketChatServer implements AutoCloseable {
         httpServer.stop();
         timers.close();
         db.close();
+        messageWriter.close();
         database.close();
         registry.close();
         log.info("stopped");

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each connection's state lives in one {@link ClientConnection}, held by its socket and released on
  * disconnect, together with the connection's presence and typing state. Listeners run on the socket's event
- * loop and never block it: database work runs on the bounded {@link DbExecutor}, which also sends the
- * response.
+ * loop and never block it. Database work runs on the bounded {@link DbExecutor}, and {@code send_message} on
+ * the bounded message writer. The thread that finishes the work sends the response.
  */
 public final class ChatGateway {
     private static final Logger log = LoggerFactory.getLogger(ChatGateway.class);

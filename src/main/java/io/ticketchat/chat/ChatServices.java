@@ -3,14 +3,20 @@ package io.ticketchat.chat;
 import io.ticketchat.auth.AuthService;
 import io.ticketchat.auth.JwtService;
 import io.ticketchat.message.MessageService;
+import io.ticketchat.message.MessageWriter;
 import io.ticketchat.ticket.TicketService;
 import io.ticketchat.user.UserStore;
 
-/** The domain services the chat events call. */
+/**
+ * The domain services the chat events call.
+ *
+ * @param messageWriter stores {@code send_message} events; {@code messages} serves the other message events
+ */
 public record ChatServices(
         JwtService jwt,
         AuthService auth,
         UserStore users,
         TicketService tickets,
-        MessageService messages) {
+        MessageService messages,
+        MessageWriter messageWriter) {
 }

@@ -11,6 +11,7 @@ import io.ticketchat.message.HistoryPage;
 import io.ticketchat.message.HistoryRequest;
 import io.ticketchat.message.Message;
 import io.ticketchat.message.MessageService;
+import io.ticketchat.message.MessageWriter;
 import io.ticketchat.message.SendRequest;
 import io.ticketchat.metrics.ChatMetrics;
 import io.ticketchat.socketio.Ack;
@@ -26,14 +27,16 @@ import java.util.Map;
  * {@code join_ticket}, {@code leave_ticket}, {@code get_ticket_messages} and {@code send_message}, and the
  * {@code active_users} lists that joins and leaves change.
  *
- * <p>A message is committed before {@code new_message} goes out or the acknowledgement reports success. Room changes
- * and the {@code active_users} lists computed from them happen under one lock, so the last list each member
- * receives matches the room.
+ * <p>A message is committed before {@code new_message} goes out or the acknowledgement reports success: the
+ * {@link MessageWriter} completes a send after its batch commits, in queue order, so the messages of a ticket are
+ * acknowledged and broadcast in the order they were stored. Room changes and the {@code active_users} lists
+ * computed from them happen under one lock, so the last list each member receives matches the room.
  */
 final class TicketEvents {
     private final Namespace namespace;
     private final TicketService ticketService;
     private final MessageService messageService;
+    private final MessageWriter messageWriter;
     private final DbExecutor db;
     private final ObjectMapper mapper;
     private final Replies replies;
@@ -47,6 +50,7 @@ final class TicketEvents {
         this.namespace = namespace;
         this.ticketService = services.tickets();
         this.messageService = services.messages();
+        this.messageWriter = services.messageWriter();
         this.db = db;
         this.mapper = mapper;
         this.replies = replies;
@@ -168,7 +172,7 @@ final class TicketEvents {
             replies.fail(socket, ack, e, false);
             return;
         }
-        db.submit(() -> messageService.send(connection.user(), request)).whenComplete((result, failure) -> {
+        messageWriter.send(connection.user(), request).whenComplete((result, failure) -> {
             if (failure != null) {
                 replies.fail(socket, ack, failure, false);
                 return;

@@ -19,7 +19,8 @@ import java.util.List;
  * @param maxJoinedTickets tickets one connection may join at once
  * @param maxConnectionsPerUser open connections one user may have on one node
  * @param maxBinaryAttachments binary attachments announced by one Socket.IO packet
- * @param maxQueuedDbTasks database tasks waiting for a worker before new ones are rejected with {@code overloaded}
+ * @param maxQueuedDbTasks database tasks waiting for a worker before new ones are rejected with {@code overloaded}.
+ *     The message writer applies the same bound to its sends in flight, queued or waiting to complete.
  * @param connectTimeoutMillis time a new Engine.IO session has to connect a Socket.IO namespace before it is closed
  * @param upgradeTimeoutMillis time a probing WebSocket has to complete the upgrade from polling before it is closed
  */

@@ -6,7 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -24,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * lock instead of failing. PostgreSQL sessions run with {@code synchronous_commit=on}.
  *
  * <p>Stores run their SQL through {@link #withHandle} and {@link #inTransaction}, which wrap any driver
- * failure once in a {@link StoreException} naming the operation. The caller owns the instance and releases
- * the pool with {@link #close}.
+ * failure once in a {@link StoreException} naming the operation. {@link #inBatchTransaction} runs many tasks in
+ * one transaction with a savepoint each. The caller owns the instance and releases the pool with {@link #close}.
  */
 public final class Database implements AutoCloseable {
     /** Default number of pooled connections. */
@@ -130,6 +136,61 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs every task in one transaction, each under its own savepoint, and commits once. A task that throws a
+     * {@link RuntimeException} is rolled back to its savepoint, so it leaves nothing behind and the later tasks
+     * still run; its exception takes its place in the result. Without the savepoint, PostgreSQL would reject
+     * every later statement of the transaction after the first error.
+     *
+     * <p>Tasks run on the calling thread, so their store calls join this transaction as in {@link #inTransaction}.
+     * An {@link Error} thrown by a task ends the call, and nothing of any task is committed.
+     *
+     * @return one outcome per task, in the order of {@code tasks}; the values of the successful ones are committed
+     * @throws StoreException when the transaction cannot begin, a savepoint cannot be set, released or rolled
+     *     back to, or the commit fails. Then nothing of any task is stored.
+     */
+    public <T> List<TaskOutcome<T>> inBatchTransaction(String operation, List<? extends Supplier<T>> tasks) {
+        return inTransaction(operation, handle -> {
+            Connection connection = handle.getConnection();
+            List<TaskOutcome<T>> outcomes = new ArrayList<>(tasks.size());
+            for (Supplier<T> task : tasks) {
+                outcomes.add(runUnderSavepoint(operation, connection, task));
+            }
+            return outcomes;
+        });
+    }
+
+    private static <T> TaskOutcome<T> runUnderSavepoint(String operation, Connection connection, Supplier<T> task) {
+        Savepoint savepoint;
+        try {
+            savepoint = connection.setSavepoint();
+        } catch (SQLException e) {
+            throw new StoreException(operation + ": set savepoint", e);
+        }
+
+        T value;
+        try {
+            value = task.get();
+        } catch (RuntimeException failure) {
+            try {
+                connection.rollback(savepoint);
+                connection.releaseSavepoint(savepoint);
+            } catch (SQLException e) {
+                StoreException broken = new StoreException(operation + ": roll back to savepoint", e);
+                broken.addSuppressed(failure);
+                throw broken;
+            }
+            return new TaskOutcome<>(null, failure);
+        }
+
+        try {
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            throw new StoreException(operation + ": release savepoint", e);
+        }
+        return new TaskOutcome<>(value, null);
+    }
+
     /** Runs {@code SELECT 1}, for the readiness check. */
     public void ping() {
         withHandle("ping", (Handle handle) -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
@@ -138,6 +199,18 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /**
+     * The outcome of one task of {@link #inBatchTransaction}: its value, or the exception it threw.
+     *
+     * @param value the task's result when it succeeded, null when it failed
+     * @param failure the task's exception, or null when it succeeded
+     */
+    public record TaskOutcome<T>(T value, RuntimeException failure) {
+        public boolean succeeded() {
+            return failure == null;
+        }
     }
 
     // TODO(db): a busy SQLite lock past the timeout or an exhausted pool surfaces as StoreException and so

@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads that run all database work, so that event loops never block on JDBC.
+ * The threads that run database work, so that event loops never block on JDBC. Client message sends are the
+ * exception: one message writer thread stores them in batches.
  *
  * <p>A fixed number of threads takes tasks from a queue of bounded capacity. When the queue is full, or after
  * {@link #close}, {@link #submit} returns a future already failed with {@code overloaded} instead of queueing

@@ -22,7 +22,8 @@ import java.util.UUID;
  * and the messages the server writes itself.
  *
  * <p>The parse methods only validate and never touch the database. The other methods block on the database,
- * so callers run them on the database executor. Thread-safe.
+ * so callers run them on the database executor. Client sends go through {@link MessageWriter}, which calls
+ * {@link #send} on its own thread. Thread-safe.
  */
 public final class MessageService {
     private final MessageStore store;
@@ -112,9 +113,11 @@ public final class MessageService {
     }
 
     /**
-     * Stores a message from {@code sender}, durably committed, and moves the ticket's last activity. When the
-     * sender already sent the same {@code clientMessageId} in this ticket, returns that message with
-     * {@code created=false} and stores nothing; concurrent retries store one row between them.
+     * Stores a message from {@code sender} and moves the ticket's last activity. It is durably committed when
+     * this returns, unless a transaction is open on the calling thread: then it joins that transaction, as in
+     * {@link MessageWriter}, and commits with it. When the sender already sent the same {@code clientMessageId}
+     * in this ticket, returns that message with {@code created=false} and stores nothing; concurrent retries
+     * store one row between them.
      *
      * @throws ApiException {@code ticket_not_found} when the sender may not see the ticket; {@code forbidden}
      *     when a customer sends into a closed ticket

@@ -19,10 +19,10 @@ import org.jdbi.v3.core.Handle;
  * JDBC access to {@code messages} and {@code message_reads}, and to the two {@code tickets} columns that a
  * stored message changes: {@code last_message_seq} and {@code last_activity_at}.
  *
- * <p>Each message has a sequence number, unique within its ticket, taken by incrementing the ticket's
- * {@code last_message_seq} in the transaction that inserts the message. That update locks the ticket row on
- * PostgreSQL and takes the write lock on SQLite, so numbers never repeat and history can page by them.
- * Thread-safe; every call borrows a pooled connection.
+ * <p>Each message has a sequence number, unique within its ticket: the transaction that inserts the message
+ * locks the ticket row (PostgreSQL) or holds the write lock (SQLite), takes the ticket's
+ * {@code last_message_seq} plus one and writes it back. So numbers never repeat and history can page by them.
+ * Thread-safe; every call borrows a pooled connection or joins the transaction open on the calling thread.
  */
 final class MessageStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,27 +50,25 @@ final class MessageStore {
 
     /**
      * Inserts {@code message} as the newest of its ticket and moves the ticket's last activity to its time,
-     * in one transaction.
+     * in one transaction, or in the caller's transaction when one is open on this thread.
+     *
+     * <p>The ticket row is locked before the duplicate check, so a concurrent send with the same client message
+     * id has either committed before the check, and is found, or waits until this transaction ends. No step
+     * has to be undone when a duplicate turns up, which keeps the method correct inside a caller's transaction.
      *
      * @return true when inserted. False when the sender already has a message with the same client message id
      *     in the ticket, and then nothing changed.
      */
     boolean append(NewMessage message) {
-        try {
-            return database.inTransaction("append message", handle -> {
-                if (message.clientMessageId() != null && findIdByClientMessageId(handle, message).isPresent()) {
-                    return false;
-                }
-                long seq = nextSeq(handle, message.ticketId(), message.createdAt());
-                if (insert(handle, message, seq) == 0) {
-                    // A concurrent send with the same client message id committed first; undo the seq bump.
-                    throw new DuplicateClientMessageId();
-                }
-                return true;
-            });
-        } catch (DuplicateClientMessageId e) {
-            return false;
-        }
+        return database.inTransaction("append message", handle -> {
+            long seq = lockLastSeq(handle, message.ticketId()) + 1;
+            if (message.clientMessageId() != null && findIdByClientMessageId(handle, message).isPresent()) {
+                return false;
+            }
+            insert(handle, message, seq);
+            moveLastMessage(handle, message.ticketId(), seq, message.createdAt());
+            return true;
+        });
     }
 
     Optional<Message> findByClientMessageId(String ticketId, String senderId, String clientMessageId) {
@@ -147,26 +145,34 @@ final class MessageStore {
                 .findOne();
     }
 
-    private static long nextSeq(Handle handle, String ticketId, Instant activityAt) {
-        int updated = handle.createUpdate("UPDATE tickets SET last_message_seq = last_message_seq + 1,"
-                        + " last_activity_at = :activityAt WHERE id = :ticketId")
+    /**
+     * Returns the ticket's last message sequence number and, on PostgreSQL, locks its row until the transaction
+     * ends. SQLite needs no row lock because every transaction there starts with {@code BEGIN IMMEDIATE} and so
+     * holds the write lock.
+     */
+    private long lockLastSeq(Handle handle, String ticketId) {
+        String lock = database.isSqlite() ? "" : " FOR UPDATE";
+        return handle.createQuery("SELECT last_message_seq FROM tickets WHERE id = :ticketId" + lock)
+                .bind("ticketId", ticketId)
+                .mapTo(Long.class)
+                .findOne()
+                .orElseThrow(() -> new IllegalStateException(
+                        "ticket " + ticketId + " disappeared while storing a message"));
+    }
+
+    private static void moveLastMessage(Handle handle, String ticketId, long seq, Instant activityAt) {
+        handle.createUpdate("UPDATE tickets SET last_message_seq = :seq, last_activity_at = :activityAt"
+                        + " WHERE id = :ticketId")
+                .bind("seq", seq)
                 .bind("activityAt", activityAt.toEpochMilli())
                 .bind("ticketId", ticketId)
                 .execute();
-        if (updated == 0) {
-            throw new IllegalStateException("ticket " + ticketId + " disappeared while storing a message");
-        }
-        return handle.createQuery("SELECT last_message_seq FROM tickets WHERE id = :ticketId")
-                .bind("ticketId", ticketId)
-                .mapTo(Long.class)
-                .one();
     }
 
-    private static int insert(Handle handle, NewMessage message, long seq) {
-        return handle.createUpdate("INSERT INTO messages (id, ticket_id, seq, sender_id, content, message_type,"
+    private static void insert(Handle handle, NewMessage message, long seq) {
+        handle.createUpdate("INSERT INTO messages (id, ticket_id, seq, sender_id, content, message_type,"
                         + " attachments, client_message_id, created_at) VALUES (:id, :ticketId, :seq, :senderId,"
-                        + " :content, :messageType, :attachments, :clientMessageId, :createdAt)"
-                        + " ON CONFLICT DO NOTHING")
+                        + " :content, :messageType, :attachments, :clientMessageId, :createdAt)")
                 .bind("id", message.id())
                 .bind("ticketId", message.ticketId())
                 .bind("seq", seq)
@@ -249,12 +255,5 @@ final class MessageStore {
     }
 
     private record ReceiptRow(String messageId, ReadReceipt receipt) {
-    }
-
-    /** Unwinds the append transaction when its insert lost a race for the same client message id. */
-    private static final class DuplicateClientMessageId extends RuntimeException {
-        DuplicateClientMessageId() {
-            super(null, null, false, false);
-        }
     }
 }

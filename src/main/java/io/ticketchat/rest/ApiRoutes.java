@@ -12,8 +12,8 @@ import io.ticketchat.message.HistoryPage;
 import io.ticketchat.message.HistoryRequest;
 import io.ticketchat.message.Message;
 import io.ticketchat.message.MessageService;
+import io.ticketchat.message.MessageWriter;
 import io.ticketchat.message.SendRequest;
-import io.ticketchat.message.SendResult;
 import io.ticketchat.presence.PresenceTracker;
 import io.ticketchat.ticket.Ticket;
 import io.ticketchat.ticket.TicketPage;
@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * The REST API of the client contract under {@code /api}: accounts, tickets and messages.
  *
  * <p>Every handler runs its work on the bounded database executor, including the token check, because a
- * token for a user not seen before creates that user.
+ * token for a user not seen before creates that user. A message send then goes to the {@link MessageWriter},
+ * like a socket's {@code send_message}.
  */
 public final class ApiRoutes {
     private final ObjectMapper mapper;
@@ -38,6 +39,7 @@ public final class ApiRoutes {
     private final AuthService authService;
     private final TicketService ticketService;
     private final MessageService messageService;
+    private final MessageWriter messageWriter;
     private final Consumer<Message> newMessagePublisher;
     private final UserStore users;
     private final PresenceTracker presence;
@@ -49,6 +51,7 @@ public final class ApiRoutes {
             AuthService authService,
             TicketService ticketService,
             MessageService messageService,
+            MessageWriter messageWriter,
             Consumer<Message> newMessagePublisher,
             Consumer<TicketUpdate<Message>> ticketUpdatePublisher,
             UserStore users,
@@ -58,6 +61,7 @@ public final class ApiRoutes {
         this.authService = authService;
         this.ticketService = ticketService;
         this.messageService = messageService;
+        this.messageWriter = messageWriter;
         this.newMessagePublisher = newMessagePublisher;
         this.users = users;
         this.presence = presence;
@@ -173,15 +177,16 @@ public final class ApiRoutes {
 
     private CompletableFuture<RestResponse> sendMessage(RestRequest request) {
         SendRequest sendRequest = messageService.parseSendRequest(request.pathParam("id"), requireObject(request));
-        return run(() -> {
-            SendResult result = messageService.send(authenticate(request), sendRequest);
-            if (result.created()) {
-                newMessagePublisher.accept(result.message());
-            }
-            ObjectNode reply = mapper.createObjectNode();
-            reply.set("message", result.message().toWire());
-            return new RestResponse(result.created() ? 201 : 200, reply, null);
-        });
+        return db.submit(() -> authenticate(request))
+                .thenCompose(sender -> messageWriter.send(sender, sendRequest))
+                .thenApply(result -> {
+                    if (result.created()) {
+                        newMessagePublisher.accept(result.message());
+                    }
+                    ObjectNode reply = mapper.createObjectNode();
+                    reply.set("message", result.message().toWire());
+                    return new RestResponse(result.created() ? 201 : 200, reply, null);
+                });
     }
 
     private User authenticate(RestRequest request) {
