@@ -33,7 +33,7 @@ final class IdleMemoryBenchmark {
     List<Level> run(BenchTarget target, BenchClient client, List<Integer> levels)
             throws IOException, InterruptedException {
         int highest = levels.get(levels.size() - 1);
-        target.openTickets((highest + BenchTarget.MEMBERS_PER_ROOM - 1) / BenchTarget.MEMBERS_PER_ROOM);
+        target.openTickets((highest + BenchRooms.MEMBERS_PER_ROOM - 1) / BenchRooms.MEMBERS_PER_ROOM);
         Thread.sleep(SETTLE_MILLIS);
         long baseRssBeforeGc = target.server().rssBytes();
         long baseHeap = heap(target);

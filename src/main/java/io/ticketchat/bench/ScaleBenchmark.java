@@ -36,7 +36,7 @@ final class ScaleBenchmark {
     }
 
     Result run(BenchTarget target, BenchClient client, int connections) throws IOException, InterruptedException {
-        target.openTickets((connections + BenchTarget.MEMBERS_PER_ROOM - 1) / BenchTarget.MEMBERS_PER_ROOM);
+        target.openTickets((connections + BenchRooms.MEMBERS_PER_ROOM - 1) / BenchRooms.MEMBERS_PER_ROOM);
         Thread.sleep(3_000);
         long baseHeap = target.server().heapAfterGcBytes();
         long baseRss = target.server().rssBytes();
