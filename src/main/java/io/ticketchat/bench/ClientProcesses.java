@@ -125,6 +125,8 @@ final class ClientProcesses implements IdleConnections {
 
     private void start() throws IOException {
         ticketsFile = Files.createTempFile("ticketchat-bench-tickets-", ".txt");
+        // close() deletes it; this covers a bench process stopped by a signal before close() ran.
+        ticketsFile.toFile().deleteOnExit();
         Files.write(ticketsFile, target.ticketIds());
         Runtime.getRuntime().addShutdownHook(killOnExit);
         for (int i = 0; i < processes; i++) {
