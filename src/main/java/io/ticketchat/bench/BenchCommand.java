@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,7 +19,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ticketchat bench}: starts TicketChat from its own jar and then the Node.js reference, one after the
@@ -32,6 +36,12 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final long START_TIMEOUT_MILLIS = 60_000;
+    /**
+     * Time after which a client process closes its connections and exits even if the bench process is stuck.
+     * By its timeouts, an idle run of the default four levels may take about 25 minutes. A run that passes
+     * this limit fails with the client process's error.
+     */
+    private static final Duration CLIENT_HOLD_LIMIT = Duration.ofHours(2);
 
     /**
      * The JVM options docs/memory.md recommends for a node that holds many connections. G1 gives free heap back
@@ -77,7 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
     long p99LimitMillis;
 
     @Option(names = "--scale-connections", defaultValue = "19000",
-            description = "Connections the scale benchmark opens; one process may hold about 19,000.")
+            description = "Connections the scale benchmark opens; one client process may hold about 19,000 "
+                    + "(see --client-processes).")
     int scaleConnections;
 
     @Option(names = "--scale-p99-limit-ms", defaultValue = "100",
@@ -105,17 +116,37 @@ public final class BenchCommand implements Callable<Integer> {
                     + "-XX:StartFlightRecording=filename=rec.jfr,dumponexit=true to profile a run.")
     List<String> ticketchatJvmOptions = new ArrayList<>();
 
-    @Option(names = "--client-threads", defaultValue = "2", description = "Event loop threads of the client.")
+    @Option(names = "--client-threads", defaultValue = "2",
+            description = "Event loop threads of the client, in each client process.")
     int clientThreads;
+
+    @Option(names = "--client-processes", defaultValue = "1", paramLabel = "N|auto",
+            description = "Processes that hold the idle connections of the idle and scale benchmarks. With 1 the "
+                    + "bench process holds them. With more, child JVMs started from the same jar hold them and the "
+                    + "bench process keeps only the scale probe room. auto starts as many as needed for none to hold "
+                    + "more than --connections-per-process. One process may hold about 19,000 connections under an "
+                    + "open-file limit of 20,000. The server under test is also one process with such a limit, so "
+                    + "more client processes raise the total only where the server may open more files. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String clientProcesses;
+
+    @Option(names = "--connections-per-process", defaultValue = "18000", paramLabel = "N",
+            description = "With --client-processes auto, the maximum number of idle connections in one client "
+                    + "process. Default: ${DEFAULT-VALUE}.")
+    int connectionsPerProcess;
 
     @Option(names = "--source-addresses", defaultValue = "8",
             description = "Loopback source addresses to spread connections over, from 127.0.0.2 up.")
     int sourceAddresses;
 
+    @Spec
+    CommandSpec spec;
+
     private final String secret = newSecret();
 
     @Override
     public Integer call() throws Exception {
+        validateClientProcesses();
         Files.createDirectories(out);
         installReference();
         ObjectNode results = JSON.createObjectNode();
@@ -135,13 +166,10 @@ public final class BenchCommand implements Callable<Integer> {
                     try (BenchClient client = new BenchClient("127.0.0.1", process.port(), clientThreads,
                             sourceAddresses)) {
                         switch (benchmark) {
-                            case "idle" -> idle.put(server, new IdleMemoryBenchmark(server.equals("ticketchat"))
-                                    .run(target, client, idleLevels));
+                            case "idle" -> idle.put(server, runIdle(target, client, server.equals("ticketchat")));
                             case "fanout" -> fanout.put(server, new FanoutBenchmark(100, stepSeconds, p99LimitMillis)
                                     .run(target, client, fanoutRates));
-                            case "scale" -> scale.put(server, new ScaleBenchmark(scaleP99LimitMillis,
-                                    out.resolve(server + "-scale-class-histogram.txt"))
-                                    .run(target, client, scaleConnections));
+                            case "scale" -> scale.put(server, runScale(target, client, server));
                             case "churn" -> churn.put(server, new ChurnBenchmark(server.equals("ticketchat"),
                                     churnConcurrency, TimeUnit.SECONDS.toMillis(churnTimeLimitSeconds))
                                     .run(target, client, churnCycles));
@@ -167,6 +195,59 @@ public final class BenchCommand implements Callable<Integer> {
         JSON.writeValue(out.resolve("results.json").toFile(), results);
         System.out.println("results in " + out.resolve("results.json"));
         return 0;
+    }
+
+    private List<IdleMemoryBenchmark.Level> runIdle(BenchTarget target, BenchClient client, boolean isJvm)
+            throws IOException, InterruptedException {
+        int highest = idleLevels.get(idleLevels.size() - 1);
+        try (IdleConnections held = idleConnections(target, client, highest)) {
+            return new IdleMemoryBenchmark(isJvm, IdleMemoryBenchmark.SETTLE_MILLIS).run(target, held, idleLevels);
+        }
+    }
+
+    private ScaleBenchmark.Result runScale(BenchTarget target, BenchClient client, String server)
+            throws IOException, InterruptedException {
+        int idle = Math.max(0, scaleConnections - BenchRooms.MEMBERS_PER_ROOM);
+        try (IdleConnections held = idleConnections(target, client, idle)) {
+            return new ScaleBenchmark(scaleP99LimitMillis, out.resolve(server + "-scale-class-histogram.txt"))
+                    .run(target, client, held, scaleConnections);
+        }
+    }
+
+    /** Returns where {@code connections} idle connections are held: here, or in client processes. */
+    private IdleConnections idleConnections(BenchTarget target, BenchClient client, int connections) {
+        int processes = clientProcessCount(connections);
+        if (processes == 1) {
+            return new LocalConnections(target, client);
+        }
+        return new ClientProcesses(target, secret, processes, clientThreads, sourceAddresses, CLIENT_HOLD_LIMIT);
+    }
+
+    /** Returns the number of client processes for {@code connections} idle connections. */
+    int clientProcessCount(int connections) {
+        if (clientProcesses.equals("auto")) {
+            return Math.max(1, (connections + connectionsPerProcess - 1) / connectionsPerProcess);
+        }
+        return Integer.parseInt(clientProcesses);
+    }
+
+    private void validateClientProcesses() {
+        if (connectionsPerProcess < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "invalid --connections-per-process " + connectionsPerProcess + ": it must be at least 1");
+        }
+        if (clientProcesses.equals("auto")) {
+            return;
+        }
+        try {
+            if (Integer.parseInt(clientProcesses) >= 1) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the other invalid values
+        }
+        throw new ParameterException(spec.commandLine(),
+                "invalid --client-processes " + clientProcesses + ": use a number of at least 1, or auto");
     }
 
     private ServerProcess start(String server, String benchmark) throws IOException, InterruptedException {

@@ -53,7 +53,7 @@ final class FanoutBenchmark {
     Result run(BenchTarget target, BenchClient client, List<Integer> rates) throws IOException, InterruptedException {
         target.openTickets(rooms);
         AtomicInteger failures = new AtomicInteger();
-        List<BenchConnection> members = target.connectAndJoin(client, 0, rooms * BenchTarget.MEMBERS_PER_ROOM,
+        List<BenchConnection> members = target.connectAndJoin(client, 0, rooms * BenchRooms.MEMBERS_PER_ROOM,
                 200, 120_000, this::onFrame, failures);
         try {
             if (failures.get() > 0) {
@@ -134,7 +134,7 @@ final class FanoutBenchmark {
         }
         double sentPerSecond = total / ((System.nanoTime() - start) / 1e9);
 
-        long expected = total * BenchTarget.MEMBERS_PER_ROOM;
+        long expected = total * BenchRooms.MEMBERS_PER_ROOM;
         long drainDeadline = System.nanoTime()
                 + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MILLIS + ACK_TIMEOUT_MILLIS);
         while ((pending.get() > 0 || delivered.get() < expected) && System.nanoTime() < drainDeadline) {

@@ -3,7 +3,6 @@ package io.ticketchat.bench;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Memory per idle connection: connections that authenticated and joined one ticket each, ten to a ticket,
@@ -17,7 +16,7 @@ final class IdleMemoryBenchmark {
     private static final long LEVEL_TIMEOUT_MILLIS = 180_000;
     // Longer than twice the periodic collection interval of the production JVM options, so the RSS before the
     // forced GC is what the JVM reaches on its own. Node's collector gets the same time.
-    private static final long SETTLE_MILLIS = 13_000;
+    static final long SETTLE_MILLIS = 13_000;
 
     /** One level: connections open, memory read, and per-connection cost over the baseline. */
     record Level(int target, int connected, int failures, long rssBeforeGcBytes, long rssBytes, long heapBytes,
@@ -25,16 +24,23 @@ final class IdleMemoryBenchmark {
     }
 
     private final boolean isJvm;
+    private final long settleMillis;
 
-    IdleMemoryBenchmark(boolean isJvm) {
+    /** Measures a JVM when {@code isJvm}, waiting {@code settleMillis} before each reading. */
+    IdleMemoryBenchmark(boolean isJvm, long settleMillis) {
         this.isJvm = isJvm;
+        this.settleMillis = settleMillis;
     }
 
-    List<Level> run(BenchTarget target, BenchClient client, List<Integer> levels)
+    /**
+     * Opens tickets for the highest level, reads the baseline, then grows {@code connections} level by level
+     * and reads memory at each. The connections stay open afterwards; the caller closes them.
+     */
+    List<Level> run(BenchTarget target, IdleConnections connections, List<Integer> levels)
             throws IOException, InterruptedException {
         int highest = levels.get(levels.size() - 1);
-        target.openTickets((highest + BenchTarget.MEMBERS_PER_ROOM - 1) / BenchTarget.MEMBERS_PER_ROOM);
-        Thread.sleep(SETTLE_MILLIS);
+        target.openTickets(BenchRooms.roomsFor(highest));
+        Thread.sleep(settleMillis);
         long baseRssBeforeGc = target.server().rssBytes();
         long baseHeap = heap(target);
         long baseRss = target.server().rssBytes();
@@ -42,30 +48,26 @@ final class IdleMemoryBenchmark {
                 target.server().name(), baseRss / 1024, baseHeap / 1024);
 
         List<Level> results = new ArrayList<>();
-        List<BenchConnection> open = new ArrayList<>();
-        AtomicInteger failures = new AtomicInteger();
-        try {
-            for (int level : levels) {
-                open.addAll(target.connectAndJoin(client, open.size() + failures.get(), level, HANDSHAKE_WINDOW,
-                        LEVEL_TIMEOUT_MILLIS, frame -> { }, failures));
-                Thread.sleep(SETTLE_MILLIS);
-                long connected = open.stream().filter(BenchConnection::isOpen).count();
-                long rssBeforeGc = target.server().rssBytes();
-                long heap = heap(target);
-                long rss = target.server().rssBytes();
-                Level row = new Level(level, (int) connected, failures.get(), rssBeforeGc, rss, heap,
-                        perConnection(rssBeforeGc - baseRssBeforeGc, connected),
-                        perConnection(rss - baseRss, connected), isJvm ? perConnection(heap - baseHeap, connected) : 0);
-                results.add(row);
-                System.out.printf("%s idle %d connections: rss=%d KiB (before gc %d KiB) heap=%d KiB per connection"
-                                + " rss=%.0f B (before gc %.0f B) heap=%.0f B failures=%d%n", target.server().name(),
-                        connected, rss / 1024, rssBeforeGc / 1024, heap / 1024, row.rssPerConnectionBytes(),
-                        row.rssBeforeGcPerConnectionBytes(), row.heapPerConnectionBytes(), failures.get());
-            }
-        } finally {
-            open.forEach(BenchConnection::close);
+        results.add(new Level(0, 0, 0, baseRssBeforeGc, baseRss, baseHeap, 0, 0, 0));
+        int opened = 0;
+        for (int level : levels) {
+            connections.open(opened, level, HANDSHAKE_WINDOW, LEVEL_TIMEOUT_MILLIS);
+            opened = level;
+            Thread.sleep(settleMillis);
+            int connected = connections.openCount();
+            int failures = connections.failures();
+            long rssBeforeGc = target.server().rssBytes();
+            long heap = heap(target);
+            long rss = target.server().rssBytes();
+            Level row = new Level(level, connected, failures, rssBeforeGc, rss, heap,
+                    perConnection(rssBeforeGc - baseRssBeforeGc, connected),
+                    perConnection(rss - baseRss, connected), isJvm ? perConnection(heap - baseHeap, connected) : 0);
+            results.add(row);
+            System.out.printf("%s idle %d connections: rss=%d KiB (before gc %d KiB) heap=%d KiB per connection"
+                            + " rss=%.0f B (before gc %.0f B) heap=%.0f B failures=%d%n", target.server().name(),
+                    connected, rss / 1024, rssBeforeGc / 1024, heap / 1024, row.rssPerConnectionBytes(),
+                    row.rssBeforeGcPerConnectionBytes(), row.heapPerConnectionBytes(), failures);
         }
-        results.add(0, new Level(0, 0, 0, baseRssBeforeGc, baseRss, baseHeap, 0, 0, 0));
         return results;
     }
 

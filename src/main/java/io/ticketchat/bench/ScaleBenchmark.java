@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Scale: as many connections as one client process may hold, ten to a ticket, then a probe in the first
- * room (one sender, ten members) to check that a room still delivers in time under that load. Heap and RSS
- * per connection over the idle baseline are projected to larger counts.
+ * Scale: many idle connections, ten to a ticket, then a probe in the first room (one sender, ten members) to
+ * check that a room still delivers in time under that load. Heap and RSS per connection over the idle
+ * baseline are projected to larger counts.
  */
 final class ScaleBenchmark {
     private static final int HANDSHAKE_WINDOW = 200;
@@ -35,35 +35,43 @@ final class ScaleBenchmark {
         this.histogramFile = histogramFile;
     }
 
-    Result run(BenchTarget target, BenchClient client, int connections) throws IOException, InterruptedException {
-        target.openTickets((connections + BenchTarget.MEMBERS_PER_ROOM - 1) / BenchTarget.MEMBERS_PER_ROOM);
+    /**
+     * Opens {@code connections} connections: the probe room (the first ten) on {@code client}, so that latency
+     * is measured in this process, and the rest as {@code idle}. The idle ones stay open afterwards; the caller
+     * closes them.
+     */
+    Result run(BenchTarget target, BenchClient client, IdleConnections idle, int connections)
+            throws IOException, InterruptedException {
+        target.openTickets(BenchRooms.roomsFor(connections));
         Thread.sleep(3_000);
         long baseHeap = target.server().heapAfterGcBytes();
         long baseRss = target.server().rssBytes();
         FanoutBenchmark probe = new FanoutBenchmark(1, PROBE_SECONDS, p99LimitMillis);
-        AtomicInteger failures = new AtomicInteger();
-        List<BenchConnection> open = target.connectAndJoin(client, 0, connections, HANDSHAKE_WINDOW,
-                CONNECT_TIMEOUT_MILLIS, probe::onFrame, failures);
+        AtomicInteger probeFailures = new AtomicInteger();
+        int probeMembers = Math.min(connections, BenchRooms.MEMBERS_PER_ROOM);
+        List<BenchConnection> room = target.connectAndJoin(client, 0, probeMembers, HANDSHAKE_WINDOW,
+                CONNECT_TIMEOUT_MILLIS, probe::onFrame, probeFailures);
         try {
+            if (connections > probeMembers) {
+                idle.open(probeMembers, connections, HANDSHAKE_WINDOW, CONNECT_TIMEOUT_MILLIS);
+            }
             Thread.sleep(3_000);
-            int connected = (int) open.stream().filter(BenchConnection::isOpen).count();
+            int connected = (int) room.stream().filter(BenchConnection::isOpen).count() + idle.openCount();
+            int failures = probeFailures.get() + idle.failures();
             long heap = target.server().heapAfterGcBytes();
             long rss = target.server().rssBytes();
             double heapPer = (double) (heap - baseHeap) / Math.max(1, connected);
             double rssPer = (double) (rss - baseRss) / Math.max(1, connected);
             System.out.printf("%s scale %d connections: rss=%d KiB heap=%d KiB failures=%d%n",
-                    target.server().name(), connected, rss / 1024, heap / 1024, failures.get());
+                    target.server().name(), connected, rss / 1024, heap / 1024, failures);
             Files.write(histogramFile, target.server().classHistogram().lines().limit(HISTOGRAM_LINES).toList());
-            List<BenchConnection> room = open.stream()
-                    .filter(c -> target.ticketId(0).equals(c.joinedTicketId()))
-                    .toList();
             FanoutBenchmark.Result probed = probe.measure(target, room, List.of(PROBE_RATE));
-            return new Result(connections, connected, failures.get(), baseRss, baseHeap, rss, heap, rssPer, heapPer,
+            return new Result(connections, connected, failures, baseRss, baseHeap, rss, heap, rssPer, heapPer,
                     probed.steps().get(0), p99LimitMillis * 1000,
                     project(baseHeap, heapPer, 100_000), project(baseRss, rssPer, 100_000),
                     project(baseHeap, heapPer, 1_000_000), project(baseRss, rssPer, 1_000_000));
         } finally {
-            open.forEach(BenchConnection::close);
+            room.forEach(BenchConnection::close);
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * PID (SIGTERM, then SIGKILL after a grace period) when closed and, as a last resort, by a JVM shutdown hook,
  * so a failed run leaves nothing behind.
  */
-final class ServerProcess implements AutoCloseable {
+final class ServerProcess implements BenchServer, AutoCloseable {
     // One line per heap (G1) or per generation (Serial, Parallel): "... total 253952K, used 80004K [...".
     private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
@@ -59,7 +59,8 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
@@ -67,22 +68,30 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 
     /** Resident set size from /proc/PID/status, in bytes. */
-    long rssBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+    @Override
+    public long rssBytes() throws IOException {
+        return rssBytes(Long.toString(pid()));
+    }
+
+    /** Returns the resident set size of process {@code pid} ({@code self} for this one), in bytes. */
+    static long rssBytes(String pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
             }
         }
-        throw new IOException("no VmRSS for pid " + pid());
+        throw new IOException("no VmRSS for pid " + pid);
     }
 
     /** Runs a full GC in the JVM with jcmd and returns the heap in use after it (all generations), in bytes. */
-    long heapAfterGcBytes() throws IOException, InterruptedException {
+    @Override
+    public long heapAfterGcBytes() throws IOException, InterruptedException {
         jcmd("GC.run");
         String info = jcmd("GC.heap_info");
         Matcher used = HEAP_USED.matcher(info);
@@ -99,7 +108,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Returns the heap's class histogram as jcmd prints it; counting live objects runs a full GC first. */
-    String classHistogram() throws IOException, InterruptedException {
+    @Override
+    public String classHistogram() throws IOException, InterruptedException {
         return jcmd("GC.class_histogram");
     }
 
