@@ -18,6 +18,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.StatementBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,6 +144,7 @@ public final class Database implements AutoCloseable {
      * every later statement of the transaction after the first error.
      *
      * <p>Tasks run on the calling thread, so their store calls join this transaction as in {@link #inTransaction}.
+     * Each SQL text the tasks run is prepared once per batch and reused ({@link ReusedStatements}).
      * An {@link Error} thrown by a task ends the call, and nothing of any task is committed.
      *
      * @return one outcome per task, in the order of {@code tasks}; the values of the successful ones are committed
@@ -152,12 +154,30 @@ public final class Database implements AutoCloseable {
     public <T> List<TaskOutcome<T>> inBatchTransaction(String operation, List<? extends Supplier<T>> tasks) {
         return inTransaction(operation, handle -> {
             Connection connection = handle.getConnection();
-            List<TaskOutcome<T>> outcomes = new ArrayList<>(tasks.size());
-            for (Supplier<T> task : tasks) {
-                outcomes.add(runUnderSavepoint(operation, connection, task));
+            StatementBuilder previous = handle.getStatementBuilder();
+            ReusedStatements reused = new ReusedStatements(previous);
+            handle.setStatementBuilder(reused);
+            try {
+                List<TaskOutcome<T>> outcomes = new ArrayList<>(tasks.size());
+                for (Supplier<T> task : tasks) {
+                    outcomes.add(runUnderSavepoint(operation, connection, task));
+                }
+                return outcomes;
+            } finally {
+                handle.setStatementBuilder(previous);
+                closeReused(operation, reused);
             }
-            return outcomes;
         });
+    }
+
+    private static void closeReused(String operation, ReusedStatements reused) {
+        try {
+            reused.closeAll();
+        } catch (SQLException e) {
+            // The statements belong to a connection that goes back to the pool, so a failed close only loses
+            // native memory until the connection closes; the batch itself is not at stake.
+            log.warn("closing reused statements failed operation={} error={}", operation, e.getMessage());
+        }
     }
 
     private static <T> TaskOutcome<T> runUnderSavepoint(String operation, Connection connection, Supplier<T> task) {
