@@ -29,6 +29,7 @@ import io.ticketchat.user.User;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,19 +50,21 @@ public final class ChatGateway {
     private static final String USER_ROOM_PREFIX = "user:";
     /** Room of every staff connection, for events that go to all staff. */
     static final String STAFF_ROOM = "staff";
+    /** Maximum token lifetime the expiry wheel tracks. A token valid for longer expires after it. */
+    private static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(365L * 100);
 
     private final Namespace namespace;
     private final JwtService jwtService;
     private final AuthService authService;
     private final PresenceTracker presence;
     private final DbExecutor db;
-    private final TimerService timers;
     private final LimitsConfig limits;
     private final ChatMetrics metrics;
     private final Replies replies;
     private final TicketEvents ticketEvents;
     private final LiveEvents liveEvents;
     private final TypingTracker typing;
+    private final TokenExpiryWheel tokenExpiry;
     private final AtomicLong connectionCounter = new AtomicLong();
     private final UserConnectionCounts connectionCounts = new UserConnectionCounts();
 
@@ -80,7 +83,6 @@ public final class ChatGateway {
         this.authService = services.auth();
         this.presence = presence;
         this.db = db;
-        this.timers = timers;
         this.limits = limits;
         this.metrics = metrics;
         this.replies = new Replies(mapper, metrics);
@@ -88,6 +90,7 @@ public final class ChatGateway {
         this.ticketEvents = new TicketEvents(namespace, services, db, mapper, replies, metrics,
                 limits.maxJoinedTickets());
         this.liveEvents = new LiveEvents(namespace, services, presence, typing, db, timers, replies, typingTimeout);
+        this.tokenExpiry = new TokenExpiryWheel(timers, this::onTokenExpired);
     }
 
     /** Registers the handshake check and the event listeners on the namespace. */
@@ -124,18 +127,25 @@ public final class ChatGateway {
         return connectionCounts.userCount();
     }
 
+    /** Returns the number of open connections waiting for their token to expire, for the timers gauge. */
+    public int pendingTokenExpiryCount() {
+        return tokenExpiry.size();
+    }
+
     /** Returns the number of (ticket, user) pairs marked as typing, for the gauge. */
     public int typingEntryCount() {
         return liveEvents.typingEntryCount();
     }
 
     /**
-     * Returns the audit checks of per-connection state kept here and in presence: typing entries and presence
-     * connection ids of closed connections, and per-user connection counts above the open connections.
+     * Returns the audit checks of per-connection state kept here and in presence: typing entries, presence
+     * connection ids and token-expiry entries of closed connections, and per-user connection counts above the open
+     * connections.
      */
     public List<AuditCheck<?>> staleStateChecks() {
         ConnectionStateChecks checks = new ConnectionStateChecks(namespace, typing, connectionCounts, presence);
-        return List.of(checks.typingCheck(), checks.presenceConnectionCheck(), checks.connectionCountCheck());
+        return List.of(checks.typingCheck(), checks.presenceConnectionCheck(), checks.connectionCountCheck(),
+                tokenExpiry.staleEntryCheck());
     }
 
     /**
@@ -168,7 +178,7 @@ public final class ChatGateway {
             callback.reject(ErrorCode.UNAUTHORIZED.wireName(), null);
             return;
         }
-        Instant expiresAt = claims.expiresAt();
+        long deadlineNanos = deadlineNanos(claims.expiresAt());
         db.submit(() -> authService.authenticate(token)).whenComplete((user, failure) -> {
             if (failure == null && connectionCounts.count(user.id()) >= limits.maxConnectionsPerUser()) {
                 log.debug("handshake rejected code=limit_exceeded user={}", user.id());
@@ -177,7 +187,7 @@ public final class ChatGateway {
                 return;
             }
             if (failure == null) {
-                callback.accept(newConnection(user, expiresAt));
+                callback.accept(newConnection(user, deadlineNanos));
                 return;
             }
             ErrorCode code = Replies.errorCodeOf(failure);
@@ -190,10 +200,21 @@ public final class ChatGateway {
         });
     }
 
-    private ClientConnection newConnection(User user, Instant tokenExpiresAt) {
+    private ClientConnection newConnection(User user, long tokenDeadlineNanos) {
         EventRateLimiter rateLimiter = new EventRateLimiter(limits.eventsPerSecond(), limits.eventBurst(),
                 limits.floodDisconnectMillis(), System.nanoTime());
-        return new ClientConnection("c" + connectionCounter.incrementAndGet(), user, tokenExpiresAt, rateLimiter);
+        return new ClientConnection(
+                "c" + connectionCounter.incrementAndGet(), user, tokenDeadlineNanos, rateLimiter);
+    }
+
+    /**
+     * Returns the {@link System#nanoTime()} at which a token expires, at most {@link #MAX_TOKEN_LIFETIME} from now
+     * so that a far-future expiry cannot overflow the nanosecond clock.
+     */
+    private static long deadlineNanos(Instant expiresAt) {
+        long millisLeft = expiresAt.toEpochMilli() - System.currentTimeMillis();
+        long clamped = Math.max(0, Math.min(millisLeft, MAX_TOKEN_LIFETIME.toMillis()));
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(clamped);
     }
 
     private static String tokenOf(Handshake handshake) {
@@ -222,13 +243,16 @@ public final class ChatGateway {
             PresenceStatus chosen = PresenceStatus.choosable(user.status()).orElse(PresenceStatus.ONLINE);
             presence.connected(user.id(), user.name(), connection.id(), chosen);
         }
-        Duration untilExpiry = Duration.between(Instant.now(), connection.tokenExpiresAt());
-        connection.setExpiryTimer(timers.schedule(untilExpiry, connection, () -> {
-            log.debug("token expired, disconnecting conn={} user={}", socket.id(), user.id());
-            socket.disconnect(true);
-        }));
+        connection.setSocket(socket);
+        tokenExpiry.add(connection);
         log.debug("connected conn={} user={} role={} transport={}", socket.id(), user.id(),
                 user.role().wireName(), socket.transportName());
+    }
+
+    private void onTokenExpired(ClientConnection connection) {
+        SocketIoSocket socket = connection.socket();
+        log.debug("token expired, disconnecting conn={} user={}", socket.id(), connection.user().id());
+        socket.disconnect(true);
     }
 
     private void leave(SocketIoSocket socket, ClientConnection connection, JsonNode payload, Ack ack) {
@@ -251,6 +275,7 @@ public final class ChatGateway {
             return;
         }
         ClientConnection.Released released = connection.close();
+        tokenExpiry.remove(connection);
         User user = connection.user();
         connectionCounts.remove(user.id());
         for (String ticketId : released.typingTicketIds()) {
