@@ -3,6 +3,7 @@ package io.ticketchat.engineio;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -67,6 +68,7 @@ public final class EngineIoServer {
     private final TransportLimitListener limitListener;
     private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, ClosedPoll> closedPolls = new ConcurrentHashMap<>();
+    private final Map<EventLoop, HeartbeatQueue> heartbeatQueues = new ConcurrentHashMap<>();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
     private final AtomicInteger pollingSessions = new AtomicInteger();
     private final AtomicLong pollingQueuedBytes = new AtomicLong();
@@ -194,6 +196,11 @@ public final class EngineIoServer {
 
     EngineIoListener listener() {
         return listener;
+    }
+
+    /** Returns the heartbeat queue of this server's sessions on {@code eventLoop}, created on first use. */
+    HeartbeatQueue heartbeatQueue(EventLoop eventLoop) {
+        return heartbeatQueues.computeIfAbsent(eventLoop, loop -> new HeartbeatQueue(loop, options));
     }
 
     void remove(EngineIoSession session) {
