@@ -65,6 +65,7 @@ public final class ChatGateway {
     private final LiveEvents liveEvents;
     private final TypingTracker typing;
     private final TokenExpiryWheel tokenExpiry;
+    private final EventRateLimiter rateLimiter;
     private final AtomicLong connectionCounter = new AtomicLong();
     private final UserConnectionCounts connectionCounts = new UserConnectionCounts();
 
@@ -91,6 +92,8 @@ public final class ChatGateway {
                 limits.maxJoinedTickets());
         this.liveEvents = new LiveEvents(namespace, services, presence, typing, db, timers, replies, typingTimeout);
         this.tokenExpiry = new TokenExpiryWheel(timers, this::onTokenExpired);
+        this.rateLimiter = new EventRateLimiter(limits.eventsPerSecond(), limits.eventBurst(),
+                limits.floodDisconnectMillis());
     }
 
     /** Registers the handshake check and the event listeners on the namespace. */
@@ -201,8 +204,6 @@ public final class ChatGateway {
     }
 
     private ClientConnection newConnection(User user, long tokenDeadlineNanos) {
-        EventRateLimiter rateLimiter = new EventRateLimiter(limits.eventsPerSecond(), limits.eventBurst(),
-                limits.floodDisconnectMillis(), System.nanoTime());
         return new ClientConnection(
                 "c" + connectionCounter.incrementAndGet(), user, tokenDeadlineNanos, rateLimiter);
     }
@@ -305,7 +306,7 @@ public final class ChatGateway {
 
     private boolean admit(SocketIoSocket socket, ClientConnection connection, ClientEvent event, Ack ack) {
         long now = System.nanoTime();
-        EventRateLimiter.Outcome outcome = connection.rateLimiter().acquire(now);
+        EventRateLimiter.Outcome outcome = rateLimiter.acquire(connection, now);
         if (outcome == EventRateLimiter.Outcome.ACCEPTED) {
             return true;
         }
@@ -318,7 +319,7 @@ public final class ChatGateway {
         }
         ApiException limited = new ApiException(ErrorCode.RATE_LIMITED,
                 "Too many events (max " + limits.eventsPerSecond() + " per second)");
-        if (ack != null || connection.rateLimiter().mayReportRejection(now)) {
+        if (ack != null || rateLimiter.mayReportRejection(connection, now)) {
             replies.fail(socket, ack, limited, false);
         } else {
             // No error event goes out for this one, but it is a rejection all the same.

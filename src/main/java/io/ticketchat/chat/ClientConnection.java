@@ -27,7 +27,11 @@ final class ClientConnection implements TimerService.Owner {
     private final User user;
     /** {@link System#nanoTime()} at which the token expires. */
     private final long tokenDeadlineNanos;
-    private final EventRateLimiter rateLimiter;
+    /** Counters of the gateway's {@link EventRateLimiter}, touched by it on the socket's event loop only. */
+    double rateTokens;
+    long rateRefilledAtNanos;
+    long rateRejectedSinceNanos;
+    long rateErrorEventAtNanos;
     /**
      * Joined ticket ids in join order. A list, not a set: a connection joins few tickets (at most
      * {@code maxJoinedTickets}), so a linear search is cheap, and an idle connection with one ticket keeps 48
@@ -49,7 +53,7 @@ final class ClientConnection implements TimerService.Owner {
         this.id = id;
         this.user = user;
         this.tokenDeadlineNanos = tokenDeadlineNanos;
-        this.rateLimiter = rateLimiter;
+        rateLimiter.start(this, System.nanoTime());
     }
 
     /** Returns an id unique among this node's connections, used for presence and typing state. */
@@ -71,10 +75,6 @@ final class ClientConnection implements TimerService.Owner {
 
     void setSocket(SocketIoSocket connected) {
         socket = connected;
-    }
-
-    EventRateLimiter rateLimiter() {
-        return rateLimiter;
     }
 
     synchronized boolean hasJoined(String ticketId) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class TokenExpiryWheelTest {
     private static final User USER =
             new User("user-1", null, "User One", Role.CUSTOMER, Instant.EPOCH, User.DEFAULT_STATUS, null);
+    private static final EventRateLimiter LIMITER = new EventRateLimiter(10, 10, 10_000);
 
     private final Map<ClientConnection, Long> reportedAtNanos = new ConcurrentHashMap<>();
 
@@ -113,7 +114,6 @@ class TokenExpiryWheelTest {
     }
 
     private static ClientConnection connection(String id, Duration untilExpiry) {
-        EventRateLimiter limiter = new EventRateLimiter(10, 10, 10_000, System.nanoTime());
-        return new ClientConnection(id, USER, System.nanoTime() + untilExpiry.toNanos(), limiter);
+        return new ClientConnection(id, USER, System.nanoTime() + untilExpiry.toNanos(), LIMITER);
     }
 }
