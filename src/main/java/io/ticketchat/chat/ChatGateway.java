@@ -204,8 +204,7 @@ public final class ChatGateway {
     }
 
     private ClientConnection newConnection(User user, long tokenDeadlineNanos) {
-        return new ClientConnection(
-                "c" + connectionCounter.incrementAndGet(), user, tokenDeadlineNanos, rateLimiter);
+        return new ClientConnection(connectionCounter.incrementAndGet(), user, tokenDeadlineNanos, rateLimiter);
     }
 
     /**

@@ -23,7 +23,8 @@ import java.util.Map;
  * removes the connection from the wheel.
  */
 final class ClientConnection implements TimerService.Owner {
-    private final String id;
+    /** The number in {@link #id()}; the id string is made when asked for, as an idle connection never needs it. */
+    private final long number;
     private final User user;
     /** {@link System#nanoTime()} at which the token expires. */
     private final long tokenDeadlineNanos;
@@ -49,8 +50,8 @@ final class ClientConnection implements TimerService.Owner {
     /** Written under the lock; volatile so that {@link #isReleased()} can read it without the lock. */
     private volatile boolean closed;
 
-    ClientConnection(String id, User user, long tokenDeadlineNanos, EventRateLimiter rateLimiter) {
-        this.id = id;
+    ClientConnection(long number, User user, long tokenDeadlineNanos, EventRateLimiter rateLimiter) {
+        this.number = number;
         this.user = user;
         this.tokenDeadlineNanos = tokenDeadlineNanos;
         rateLimiter.start(this, System.nanoTime());
@@ -58,7 +59,7 @@ final class ClientConnection implements TimerService.Owner {
 
     /** Returns an id unique among this node's connections, used for presence and typing state. */
     String id() {
-        return id;
+        return "c" + number;
     }
 
     User user() {
@@ -166,7 +167,7 @@ final class ClientConnection implements TimerService.Owner {
 
     @Override
     public String toString() {
-        return "ClientConnection[conn=" + id + ", user=" + user.id() + "]";
+        return "ClientConnection[conn=" + id() + ", user=" + user.id() + "]";
     }
 
     /** The tickets a closed connection had joined and those it was typing in. */

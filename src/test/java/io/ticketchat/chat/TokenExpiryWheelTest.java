@@ -27,7 +27,7 @@ class TokenExpiryWheelTest {
     void reportsConnectionWithinOneTickOfExpiry() {
         try (TimerService timers = new TimerService()) {
             TokenExpiryWheel wheel = new TokenExpiryWheel(timers, this::record);
-            ClientConnection connection = connection("c1", Duration.ofMillis(600));
+            ClientConnection connection = connection(1, Duration.ofMillis(600));
 
             wheel.add(connection);
             await().atMost(5, TimeUnit.SECONDS).until(() -> reportedAtNanos.containsKey(connection));
@@ -43,7 +43,7 @@ class TokenExpiryWheelTest {
     void reportsAlreadyExpiredConnection() {
         try (TimerService timers = new TimerService()) {
             TokenExpiryWheel wheel = new TokenExpiryWheel(timers, this::record);
-            ClientConnection connection = connection("c1", Duration.ofSeconds(-5));
+            ClientConnection connection = connection(1, Duration.ofSeconds(-5));
 
             wheel.add(connection);
 
@@ -56,8 +56,8 @@ class TokenExpiryWheelTest {
     void removedConnectionIsNotReported() {
         try (TimerService timers = new TimerService()) {
             TokenExpiryWheel wheel = new TokenExpiryWheel(timers, this::record);
-            ClientConnection removed = connection("c1", Duration.ofMillis(300));
-            ClientConnection later = connection("c2", Duration.ofMillis(900));
+            ClientConnection removed = connection(1, Duration.ofMillis(300));
+            ClientConnection later = connection(2, Duration.ofMillis(900));
             wheel.add(removed);
             wheel.add(later);
 
@@ -74,7 +74,7 @@ class TokenExpiryWheelTest {
     void closedConnectionIsNotAdded() {
         try (TimerService timers = new TimerService()) {
             TokenExpiryWheel wheel = new TokenExpiryWheel(timers, this::record);
-            ClientConnection connection = connection("c1", Duration.ofHours(1));
+            ClientConnection connection = connection(1, Duration.ofHours(1));
             connection.close();
 
             wheel.add(connection);
@@ -88,8 +88,8 @@ class TokenExpiryWheelTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (TimerService timers = new TimerService()) {
             TokenExpiryWheel wheel = new TokenExpiryWheel(timers, this::record);
-            ClientConnection closed = connection("c1", Duration.ofHours(1));
-            ClientConnection open = connection("c2", Duration.ofHours(1));
+            ClientConnection closed = connection(1, Duration.ofHours(1));
+            ClientConnection open = connection(2, Duration.ofHours(1));
             wheel.add(closed);
             wheel.add(open);
             StateAudit audit = new StateAudit(List.of(wheel.staleEntryCheck()),
@@ -113,7 +113,7 @@ class TokenExpiryWheelTest {
         reportedAtNanos.put(connection, System.nanoTime());
     }
 
-    private static ClientConnection connection(String id, Duration untilExpiry) {
-        return new ClientConnection(id, USER, System.nanoTime() + untilExpiry.toNanos(), LIMITER);
+    private static ClientConnection connection(long number, Duration untilExpiry) {
+        return new ClientConnection(number, USER, System.nanoTime() + untilExpiry.toNanos(), LIMITER);
     }
 }
