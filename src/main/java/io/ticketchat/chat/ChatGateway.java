@@ -237,6 +237,7 @@ public final class ChatGateway {
             socket.disconnect(true);
             return;
         }
+        connection.shareUser(userOfOtherConnection(user));
         socket.join(userRoom(user.id()));
         if (user.role().isStaff()) {
             socket.join(STAFF_ROOM);
@@ -253,6 +254,21 @@ public final class ChatGateway {
         SocketIoSocket socket = connection.socket();
         log.debug("token expired, disconnecting conn={} user={}", socket.id(), connection.user().id());
         socket.disconnect(true);
+    }
+
+    /**
+     * Returns the user object of another open connection of the same user if it is equal to {@code user}, and
+     * {@code user} otherwise. Every handshake reads the user anew, so without this each connection would keep its
+     * own copy of the same record and strings. The user's other connections are the members of their user room.
+     */
+    private User userOfOtherConnection(User user) {
+        for (SocketIoSocket other : namespace.socketsIn(userRoom(user.id()))) {
+            ClientConnection connection = other.attachment();
+            if (connection != null && user.equals(connection.user())) {
+                return connection.user();
+            }
+        }
+        return user;
     }
 
     private void leave(SocketIoSocket socket, ClientConnection connection, JsonNode payload, Ack ack) {

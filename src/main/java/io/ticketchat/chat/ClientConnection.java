@@ -23,9 +23,10 @@ import java.util.Map;
  * removes the connection from the wheel.
  */
 final class ClientConnection implements TimerService.Owner {
-    /** The number in {@link #id()}; the id string is made when asked for, as an idle connection never needs it. */
+    /** The number in {@link #id()}. The id string is made when asked for, as an idle connection never needs it. */
     private final long number;
-    private final User user;
+    /** Replaced at most once, by an equal object that the user's other connections share ({@link #shareUser}). */
+    private volatile User user;
     /** {@link System#nanoTime()} at which the token expires. */
     private final long tokenDeadlineNanos;
     /** Counters of the gateway's {@link EventRateLimiter}, touched by it on the socket's event loop only. */
@@ -64,6 +65,13 @@ final class ClientConnection implements TimerService.Owner {
 
     User user() {
         return user;
+    }
+
+    /** Replaces the user with {@code equal}, an equal object kept by another connection, so that both share it. */
+    void shareUser(User equal) {
+        if (user.equals(equal)) {
+            user = equal;
+        }
     }
 
     long tokenDeadlineNanos() {
