@@ -523,6 +523,11 @@ public final class EngineIoSession {
         heartbeats.awaitPing(this);
     }
 
+    /** Returns the maximum size of a message from the client, in bytes. */
+    int maxPayloadBytes() {
+        return options.maxPayloadBytes();
+    }
+
     /** Returns the {@link System#nanoTime()} at which the current ping is due. */
     long pingDueNanos() {
         return pingDueNanos;
