@@ -159,8 +159,8 @@ public final class TicketChatServer implements AutoCloseable {
         Gauge.builder("ticketchat.presence.entries", presence, PresenceTracker::entryCount)
                 .description("Staff users tracked as present or in their grace period")
                 .register(registry);
-        Gauge.builder("ticketchat.scheduled.timers", timers, TimerService::pendingCount)
-                .description("Timers scheduled and neither fired nor cancelled")
+        Gauge.builder("ticketchat.scheduled.timers", () -> timers.pendingCount() + gateway.pendingTokenExpiryCount())
+                .description("Timers scheduled and neither fired nor cancelled, token expiries included")
                 .register(registry);
         Gauge.builder("ticketchat.connected.users", gateway, ChatGateway::connectedUserCount)
                 .description("Users with at least one open connection")

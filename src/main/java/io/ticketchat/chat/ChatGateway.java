@@ -29,6 +29,7 @@ import io.ticketchat.user.User;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,19 +50,22 @@ public final class ChatGateway {
     private static final String USER_ROOM_PREFIX = "user:";
     /** Room of every staff connection, for events that go to all staff. */
     static final String STAFF_ROOM = "staff";
+    /** Maximum token lifetime the expiry wheel tracks. A token valid for longer expires after it. */
+    private static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(365L * 100);
 
     private final Namespace namespace;
     private final JwtService jwtService;
     private final AuthService authService;
     private final PresenceTracker presence;
     private final DbExecutor db;
-    private final TimerService timers;
     private final LimitsConfig limits;
     private final ChatMetrics metrics;
     private final Replies replies;
     private final TicketEvents ticketEvents;
     private final LiveEvents liveEvents;
     private final TypingTracker typing;
+    private final TokenExpiryWheel tokenExpiry;
+    private final EventRateLimiter rateLimiter;
     private final AtomicLong connectionCounter = new AtomicLong();
     private final UserConnectionCounts connectionCounts = new UserConnectionCounts();
 
@@ -80,7 +84,6 @@ public final class ChatGateway {
         this.authService = services.auth();
         this.presence = presence;
         this.db = db;
-        this.timers = timers;
         this.limits = limits;
         this.metrics = metrics;
         this.replies = new Replies(mapper, metrics);
@@ -88,6 +91,9 @@ public final class ChatGateway {
         this.ticketEvents = new TicketEvents(namespace, services, db, mapper, replies, metrics,
                 limits.maxJoinedTickets());
         this.liveEvents = new LiveEvents(namespace, services, presence, typing, db, timers, replies, typingTimeout);
+        this.tokenExpiry = new TokenExpiryWheel(timers, this::onTokenExpired);
+        this.rateLimiter = new EventRateLimiter(limits.eventsPerSecond(), limits.eventBurst(),
+                limits.floodDisconnectMillis());
     }
 
     /** Registers the handshake check and the event listeners on the namespace. */
@@ -124,18 +130,25 @@ public final class ChatGateway {
         return connectionCounts.userCount();
     }
 
+    /** Returns the number of open connections waiting for their token to expire, for the timers gauge. */
+    public int pendingTokenExpiryCount() {
+        return tokenExpiry.size();
+    }
+
     /** Returns the number of (ticket, user) pairs marked as typing, for the gauge. */
     public int typingEntryCount() {
         return liveEvents.typingEntryCount();
     }
 
     /**
-     * Returns the audit checks of per-connection state kept here and in presence: typing entries and presence
-     * connection ids of closed connections, and per-user connection counts above the open connections.
+     * Returns the audit checks of per-connection state kept here and in presence: typing entries, presence
+     * connection ids and token-expiry entries of closed connections, and per-user connection counts above the open
+     * connections.
      */
     public List<AuditCheck<?>> staleStateChecks() {
         ConnectionStateChecks checks = new ConnectionStateChecks(namespace, typing, connectionCounts, presence);
-        return List.of(checks.typingCheck(), checks.presenceConnectionCheck(), checks.connectionCountCheck());
+        return List.of(checks.typingCheck(), checks.presenceConnectionCheck(), checks.connectionCountCheck(),
+                tokenExpiry.staleEntryCheck());
     }
 
     /**
@@ -168,7 +181,7 @@ public final class ChatGateway {
             callback.reject(ErrorCode.UNAUTHORIZED.wireName(), null);
             return;
         }
-        Instant expiresAt = claims.expiresAt();
+        long deadlineNanos = deadlineNanos(claims.expiresAt());
         db.submit(() -> authService.authenticate(token)).whenComplete((user, failure) -> {
             if (failure == null && connectionCounts.count(user.id()) >= limits.maxConnectionsPerUser()) {
                 log.debug("handshake rejected code=limit_exceeded user={}", user.id());
@@ -177,7 +190,7 @@ public final class ChatGateway {
                 return;
             }
             if (failure == null) {
-                callback.accept(newConnection(user, expiresAt));
+                callback.accept(newConnection(user, deadlineNanos));
                 return;
             }
             ErrorCode code = Replies.errorCodeOf(failure);
@@ -190,10 +203,18 @@ public final class ChatGateway {
         });
     }
 
-    private ClientConnection newConnection(User user, Instant tokenExpiresAt) {
-        EventRateLimiter rateLimiter = new EventRateLimiter(limits.eventsPerSecond(), limits.eventBurst(),
-                limits.floodDisconnectMillis(), System.nanoTime());
-        return new ClientConnection("c" + connectionCounter.incrementAndGet(), user, tokenExpiresAt, rateLimiter);
+    private ClientConnection newConnection(User user, long tokenDeadlineNanos) {
+        return new ClientConnection(connectionCounter.incrementAndGet(), user, tokenDeadlineNanos, rateLimiter);
+    }
+
+    /**
+     * Returns the {@link System#nanoTime()} at which a token expires, at most {@link #MAX_TOKEN_LIFETIME} from now
+     * so that a far-future expiry cannot overflow the nanosecond clock.
+     */
+    private static long deadlineNanos(Instant expiresAt) {
+        long millisLeft = expiresAt.toEpochMilli() - System.currentTimeMillis();
+        long clamped = Math.max(0, Math.min(millisLeft, MAX_TOKEN_LIFETIME.toMillis()));
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(clamped);
     }
 
     private static String tokenOf(Handshake handshake) {
@@ -216,19 +237,38 @@ public final class ChatGateway {
             socket.disconnect(true);
             return;
         }
+        connection.shareUser(userOfOtherConnection(user));
         socket.join(userRoom(user.id()));
         if (user.role().isStaff()) {
             socket.join(STAFF_ROOM);
             PresenceStatus chosen = PresenceStatus.choosable(user.status()).orElse(PresenceStatus.ONLINE);
             presence.connected(user.id(), user.name(), connection.id(), chosen);
         }
-        Duration untilExpiry = Duration.between(Instant.now(), connection.tokenExpiresAt());
-        connection.setExpiryTimer(timers.schedule(untilExpiry, connection, () -> {
-            log.debug("token expired, disconnecting conn={} user={}", socket.id(), user.id());
-            socket.disconnect(true);
-        }));
+        connection.setSocket(socket);
+        tokenExpiry.add(connection);
         log.debug("connected conn={} user={} role={} transport={}", socket.id(), user.id(),
                 user.role().wireName(), socket.transportName());
+    }
+
+    private void onTokenExpired(ClientConnection connection) {
+        SocketIoSocket socket = connection.socket();
+        log.debug("token expired, disconnecting conn={} user={}", socket.id(), connection.user().id());
+        socket.disconnect(true);
+    }
+
+    /**
+     * Returns the user object of another open connection of the same user if it is equal to {@code user}, and
+     * {@code user} otherwise. Every handshake reads the user anew, so without this each connection would keep its
+     * own copy of the same record and strings. The user's other connections are the members of their user room.
+     */
+    private User userOfOtherConnection(User user) {
+        for (SocketIoSocket other : namespace.socketsIn(userRoom(user.id()))) {
+            ClientConnection connection = other.attachment();
+            if (connection != null && user.equals(connection.user())) {
+                return connection.user();
+            }
+        }
+        return user;
     }
 
     private void leave(SocketIoSocket socket, ClientConnection connection, JsonNode payload, Ack ack) {
@@ -251,6 +291,7 @@ public final class ChatGateway {
             return;
         }
         ClientConnection.Released released = connection.close();
+        tokenExpiry.remove(connection);
         User user = connection.user();
         connectionCounts.remove(user.id());
         for (String ticketId : released.typingTicketIds()) {
@@ -280,7 +321,7 @@ public final class ChatGateway {
 
     private boolean admit(SocketIoSocket socket, ClientConnection connection, ClientEvent event, Ack ack) {
         long now = System.nanoTime();
-        EventRateLimiter.Outcome outcome = connection.rateLimiter().acquire(now);
+        EventRateLimiter.Outcome outcome = rateLimiter.acquire(connection, now);
         if (outcome == EventRateLimiter.Outcome.ACCEPTED) {
             return true;
         }
@@ -293,7 +334,7 @@ public final class ChatGateway {
         }
         ApiException limited = new ApiException(ErrorCode.RATE_LIMITED,
                 "Too many events (max " + limits.eventsPerSecond() + " per second)");
-        if (ack != null || connection.rateLimiter().mayReportRejection(now)) {
+        if (ack != null || rateLimiter.mayReportRejection(connection, now)) {
             replies.fail(socket, ack, limited, false);
         } else {
             // No error event goes out for this one, but it is a rejection all the same.

@@ -2,8 +2,8 @@ package io.ticketchat.chat;
 
 import io.ticketchat.concurrent.TimerService;
 import io.ticketchat.concurrent.TimerService.Timer;
+import io.ticketchat.socketio.SocketIoSocket;
 import io.ticketchat.user.User;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,17 +15,25 @@ import java.util.Map;
  *
  * <p>Owner: the Socket.IO socket, which holds this object as its attachment from the accepted handshake
  * until it disconnects. Bound: at most {@code maxJoinedTickets} joined tickets, one typing timer per joined
- * ticket, one token-expiry timer. Threads: the socket's event loop, the database executor and the timer
- * thread, so every method is synchronized. Release: {@link #close()} on disconnect cancels every timer,
- * empties the sets and makes later joins no-ops, so a join whose database check finishes after the client
- * left leaves nothing behind. The connection owns its timers, so the state audit cancels any of them still
- * pending after {@link #close()}.
+ * ticket, one entry in the gateway's {@link TokenExpiryWheel}. Threads: the socket's event loop, the database
+ * executor and the timer thread, so every method is synchronized. Release: {@link #close()} on disconnect cancels
+ * every typing timer, empties the sets and makes later joins no-ops, so a join whose database check finishes after
+ * the client left leaves nothing behind; the gateway then takes the connection out of the expiry wheel. The
+ * connection owns its timers, so the state audit cancels any of them still pending after {@link #close()}, and
+ * removes the connection from the wheel.
  */
 final class ClientConnection implements TimerService.Owner {
-    private final String id;
-    private final User user;
-    private final Instant tokenExpiresAt;
-    private final EventRateLimiter rateLimiter;
+    /** The number in {@link #id()}. The id string is made when asked for, as an idle connection never needs it. */
+    private final long number;
+    /** Replaced at most once, by an equal object that the user's other connections share ({@link #shareUser}). */
+    private volatile User user;
+    /** {@link System#nanoTime()} at which the token expires. */
+    private final long tokenDeadlineNanos;
+    /** Counters of the gateway's {@link EventRateLimiter}, touched by it on the socket's event loop only. */
+    double rateTokens;
+    long rateRefilledAtNanos;
+    long rateRejectedSinceNanos;
+    long rateErrorEventAtNanos;
     /**
      * Joined ticket ids in join order. A list, not a set: a connection joins few tickets (at most
      * {@code maxJoinedTickets}), so a linear search is cheap, and an idle connection with one ticket keeps 48
@@ -34,40 +42,48 @@ final class ClientConnection implements TimerService.Owner {
     private final List<String> joinedTicketIds = new ArrayList<>(1);
     /** Typing timers by ticket id; null until the first typing event, as most connections never type. */
     private Map<String, Timer> typingTimers;
-    private Timer expiryTimer;
+    /** Set once on the event loop before the connection enters the expiry wheel, read by its callback. */
+    private volatile SocketIoSocket socket;
+    /** Links and slot in the {@link TokenExpiryWheel}, guarded by the wheel's lock; the slot is -1 outside it. */
+    ClientConnection expiryPrevious;
+    ClientConnection expiryNext;
+    int expirySlot = -1;
     /** Written under the lock; volatile so that {@link #isReleased()} can read it without the lock. */
     private volatile boolean closed;
 
-    ClientConnection(String id, User user, Instant tokenExpiresAt, EventRateLimiter rateLimiter) {
-        this.id = id;
+    ClientConnection(long number, User user, long tokenDeadlineNanos, EventRateLimiter rateLimiter) {
+        this.number = number;
         this.user = user;
-        this.tokenExpiresAt = tokenExpiresAt;
-        this.rateLimiter = rateLimiter;
+        this.tokenDeadlineNanos = tokenDeadlineNanos;
+        rateLimiter.start(this, System.nanoTime());
     }
 
     /** Returns an id unique among this node's connections, used for presence and typing state. */
     String id() {
-        return id;
+        return "c" + number;
     }
 
     User user() {
         return user;
     }
 
-    Instant tokenExpiresAt() {
-        return tokenExpiresAt;
-    }
-
-    EventRateLimiter rateLimiter() {
-        return rateLimiter;
-    }
-
-    synchronized void setExpiryTimer(Timer timer) {
-        if (closed) {
-            timer.cancel();
-            return;
+    /** Replaces the user with {@code equal}, an equal object kept by another connection, so that both share it. */
+    void shareUser(User equal) {
+        if (user.equals(equal)) {
+            user = equal;
         }
-        expiryTimer = timer;
+    }
+
+    long tokenDeadlineNanos() {
+        return tokenDeadlineNanos;
+    }
+
+    SocketIoSocket socket() {
+        return socket;
+    }
+
+    void setSocket(SocketIoSocket connected) {
+        socket = connected;
     }
 
     synchronized boolean hasJoined(String ticketId) {
@@ -137,10 +153,6 @@ final class ClientConnection implements TimerService.Owner {
     /** Releases everything this connection holds and returns what the gateway must announce. */
     synchronized Released close() {
         closed = true;
-        if (expiryTimer != null) {
-            expiryTimer.cancel();
-            expiryTimer = null;
-        }
         List<String> typing = List.of();
         if (typingTimers != null) {
             typingTimers.values().forEach(Timer::cancel);
@@ -163,7 +175,7 @@ final class ClientConnection implements TimerService.Owner {
 
     @Override
     public String toString() {
-        return "ClientConnection[conn=" + id + ", user=" + user.id() + "]";
+        return "ClientConnection[conn=" + id() + ", user=" + user.id() + "]";
     }
 
     /** The tickets a closed connection had joined and those it was typing in. */

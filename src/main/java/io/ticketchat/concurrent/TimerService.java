@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The application's one-shot timers (token expiry, presence grace, typing expiry) on one scheduler thread,
- * with a count of those still pending for the {@code ticketchat_scheduled_timers} gauge.
+ * The application's one-shot timers (presence grace, typing expiry) and its periodic tasks (the token-expiry
+ * wheel) on one scheduler thread, with a count of the one-shot timers still pending for the
+ * {@code ticketchat_scheduled_timers} gauge.
  *
  * <p>Every timer has an owner (a connection or a presence entry) that holds its {@link Timer} handle and
  * cancels it when the owner goes away. A cancelled timer is removed from the scheduler's queue at once, so
@@ -77,6 +79,22 @@ public final class TimerService implements AutoCloseable {
             future.cancel(false);
         }
         return timer;
+    }
+
+    /**
+     * Runs {@code task} every {@code period}, the first time one period from now, until the service closes. The
+     * task belongs to the server as a whole: it has no owner and does not count as pending. A task that throws is
+     * logged and runs again at its next period.
+     */
+    public Future<?> scheduleAtFixedRate(Duration period, Runnable task) {
+        long periodNanos = period.toNanos();
+        return scheduler.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("periodic timer task failed", e);
+            }
+        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Returns the number of timers scheduled and neither fired nor cancelled. */

@@ -3,6 +3,7 @@ package io.ticketchat.engineio;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -11,7 +12,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -65,8 +65,11 @@ public final class EngineIoServer {
     private final EngineIoOptions options;
     private final EngineIoListener listener;
     private final TransportLimitListener limitListener;
+    /** One frame decoder configuration for all WebSocket connections, as it depends on the options only. */
+    private final WebSocketDecoderConfig decoderConfig;
     private final Map<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, ClosedPoll> closedPolls = new ConcurrentHashMap<>();
+    private final Map<EventLoop, HeartbeatQueue> heartbeatQueues = new ConcurrentHashMap<>();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
     private final AtomicInteger pollingSessions = new AtomicInteger();
     private final AtomicLong pollingQueuedBytes = new AtomicLong();
@@ -79,6 +82,10 @@ public final class EngineIoServer {
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.limitListener = Objects.requireNonNull(limitListener, "limitListener");
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(options.maxPayloadBytes())
+                .allowExtensions(options.perMessageDeflate())
+                .build();
     }
 
     public EngineIoOptions options() {
@@ -194,6 +201,11 @@ public final class EngineIoServer {
 
     EngineIoListener listener() {
         return listener;
+    }
+
+    /** Returns the heartbeat queue of this server's sessions on {@code eventLoop}, created on first use. */
+    HeartbeatQueue heartbeatQueue(EventLoop eventLoop) {
+        return heartbeatQueues.computeIfAbsent(eventLoop, loop -> new HeartbeatQueue(loop, options));
     }
 
     void remove(EngineIoSession session) {
@@ -361,15 +373,11 @@ public final class EngineIoServer {
 
     /**
      * Completes the WebSocket handshake and turns the pipeline into a WebSocket one: the handler that passed the
-     * request here is replaced by a frame aggregator bounded by the maximum payload and a transport handler. Returns
-     * null when the handshake was refused.
+     * request here is replaced by the transport handler, which adds a frame aggregator bounded by the maximum payload
+     * when the client first sends a fragmented message. Returns null when the handshake was refused.
      */
     private WebSocketTransportHandler handshakeWebSocket(ChannelHandlerContext ctx, FullHttpRequest request) {
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
-        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(options.maxPayloadBytes())
-                .allowExtensions(options.perMessageDeflate())
-                .build();
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, null, decoderConfig).newHandshaker(request);
         if (handshaker == null) {
@@ -381,9 +389,7 @@ public final class EngineIoServer {
         ChannelPipeline pipeline = ctx.pipeline();
         removeIfPresent(pipeline, CorsHandler.class);
         removeIfPresent(pipeline, IdleStateHandler.class);
-        String name = ctx.name();
-        pipeline.addBefore(name, "ws-aggregator", new WebSocketFrameAggregator(options.maxPayloadBytes()));
-        pipeline.replace(name, "engineio-websocket", transport);
+        pipeline.replace(ctx.name(), "engineio-websocket", transport);
         handshaker.handshake(ctx.channel(), request).addListener(future -> {
             if (!future.isSuccess()) {
                 log.debug("websocket handshake failed error={}", future.cause().toString());

@@ -31,11 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Bounds: the polling queue contains at most {@link EngineIoOptions#maxQueuedBytes()} bytes, and a WebSocket at
  * most the channel's high water mark (set to the same bound by the HTTP server); past either the session closes
  * and the queued bytes are dropped.
- * At most one poll request and one upgrading WebSocket are held. There is one heartbeat timer, one upgrade timer
- * and one close timer at a time.
+ * At most one poll request and one upgrading WebSocket are held. There is one heartbeat deadline (an entry in the
+ * event loop's {@link HeartbeatQueue}), one upgrade timer and one close timer at a time.
  *
- * <p>Release: every kind of close goes through {@link #release}, which cancels the timers, removes the session from
- * its server's map, closes or answers the transport connections and drops the handler.
+ * <p>Release: every kind of close goes through {@link #release}, which cancels the timers, leaves the heartbeat
+ * queue, removes the session from its server's map, closes or answers the transport connections and drops the handler.
  */
 public final class EngineIoSession {
     /**
@@ -71,10 +71,16 @@ public final class EngineIoSession {
 
     private enum State { OPEN, CLOSING, CLOSED }
 
+    /** Values of {@link #heartbeatList}: which list of the {@link HeartbeatQueue} the session is in. */
+    static final byte NO_HEARTBEAT = 0;
+    static final byte AWAITING_PING = 1;
+    static final byte AWAITING_PONG = 2;
+
     private final String id;
     private final EngineIoServer server;
     private final EngineIoOptions options;
     private final EventLoop eventLoop;
+    private final HeartbeatQueue heartbeats;
     /** Replaced once by {@link #releaseHeaders}, from any thread. */
     private volatile HandshakeRequest request;
     /** Sends from other threads still waiting in the event loop's queue; see {@link #send}. */
@@ -94,7 +100,10 @@ public final class EngineIoSession {
     private boolean upgradeProbed;
     private ScheduledFuture<?> upgradeTimer;
 
-    private ScheduledFuture<?> heartbeatTimer;
+    /** Links and list of the event loop's {@link HeartbeatQueue}, changed by the queue only. */
+    EngineIoSession heartbeatPrevious;
+    EngineIoSession heartbeatNext;
+    byte heartbeatList;
     private boolean awaitingPong;
     /** System.nanoTime() at which the current ping is due. The session expires a ping timeout after it. */
     private long pingDueNanos;
@@ -105,6 +114,7 @@ public final class EngineIoSession {
         this.server = server;
         this.options = server.options();
         this.eventLoop = eventLoop;
+        this.heartbeats = server.heartbeatQueue(eventLoop);
         this.request = request;
     }
 
@@ -509,22 +519,37 @@ public final class EngineIoSession {
     }
 
     private void schedulePing() {
-        long intervalNanos = options.pingInterval().toNanos();
-        pingDueNanos = System.nanoTime() + intervalNanos;
-        heartbeatTimer = eventLoop.schedule(this::sendPing, intervalNanos, TimeUnit.NANOSECONDS);
+        pingDueNanos = System.nanoTime() + options.pingInterval().toNanos();
+        heartbeats.awaitPing(this);
     }
 
-    private void sendPing() {
+    /** Returns the maximum size of a message from the client, in bytes. */
+    int maxPayloadBytes() {
+        return options.maxPayloadBytes();
+    }
+
+    /** Returns the {@link System#nanoTime()} at which the current ping is due. */
+    long pingDueNanos() {
+        return pingDueNanos;
+    }
+
+    /** Sends the ping that is due; called by the heartbeat queue, which has taken the session out of its list. */
+    void onPingDue() {
         if (state != State.OPEN || closeIfPingTimedOut()) {
             return;
         }
         awaitingPong = true;
         sendPacket(EngineIoCodec.encodeText(EnginePacket.PING));
-        // The deadline counts from when the ping was due, not from when this timer ran: a timer that fires late
-        // must not give the client more than the ping interval plus the ping timeout it learnt at the handshake.
-        long remainingNanos = pingDueNanos + options.pingTimeout().toNanos() - System.nanoTime();
-        heartbeatTimer = eventLoop.schedule(
-                this::closeIfPingTimedOut, Math.max(0, remainingNanos), TimeUnit.NANOSECONDS);
+        // The pong deadline counts from when the ping was due, not from when it went out: a heartbeat that runs
+        // late must not give the client more than the ping interval plus the ping timeout it learnt at the handshake.
+        if (state == State.OPEN) {
+            heartbeats.awaitPong(this);
+        }
+    }
+
+    /** Closes the session unless its pong arrived; called by the heartbeat queue at the pong deadline. */
+    void onPongDeadline() {
+        closeIfPingTimedOut();
     }
 
     /**
@@ -546,7 +571,6 @@ public final class EngineIoSession {
             return;
         }
         awaitingPong = false;
-        cancel(heartbeatTimer);
         schedulePing();
     }
 
@@ -647,8 +671,10 @@ public final class EngineIoSession {
         if (state == State.CLOSED) {
             return "released but still registered";
         }
-        ScheduledFuture<?> deadline = state == State.CLOSING ? closeTimer : heartbeatTimer;
-        if (deadline != null && !deadline.isDone()) {
+        boolean deadlinePending = state == State.CLOSING
+                ? closeTimer != null && !closeTimer.isDone()
+                : heartbeatList != NO_HEARTBEAT;
+        if (deadlinePending) {
             return null;
         }
         boolean transportOpen = webSocket != null
@@ -672,8 +698,7 @@ public final class EngineIoSession {
 
     /** Cancels the heartbeat without releasing anything, as a lost timer would; for tests of the audit. */
     void dropHeartbeatForTest() {
-        cancel(heartbeatTimer);
-        heartbeatTimer = null;
+        heartbeats.remove(this);
     }
 
     @Override
@@ -769,8 +794,7 @@ public final class EngineIoSession {
     }
 
     private void cancelTimers() {
-        cancel(heartbeatTimer);
-        heartbeatTimer = null;
+        heartbeats.remove(this);
         cancel(upgradeTimer);
         upgradeTimer = null;
     }

@@ -4,14 +4,25 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What the client sent in the request that opened a session: query parameters, headers and remote address.
  *
  * <p>Copied out of the request as flat string arrays, so the request itself is released at once and a session keeps
- * only these strings, the headers until {@link EngineIoSession#releaseHeaders}. Immutable, so any thread may read it.
+ * only these strings, the headers until {@link EngineIoSession#releaseHeaders}. Query parameter names and values
+ * that every Engine.IO client sends ({@code EIO=4}, {@code transport=websocket}) are kept as shared constants, not as
+ * a copy per session. Immutable, so any thread may read it.
  */
 final class HandshakeRequest {
+    private static final String[] NO_HEADERS = new String[0];
+    /** Query strings that clients send in the same form, mapped to one shared instance each. */
+    private static final Map<String, String> COMMON_QUERY_STRINGS = Stream.of(
+                    "EIO", "4", "transport", "websocket", "polling", "t", "sid", "b64", "j")
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), Function.identity()));
+
     private final String[] query;
     private final String[] headers;
     private final SocketAddress remoteAddress;
@@ -20,8 +31,8 @@ final class HandshakeRequest {
         this.query = new String[parameters.size() * 2];
         int i = 0;
         for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
-            query[i++] = entry.getKey();
-            query[i++] = entry.getValue().isEmpty() ? "" : entry.getValue().get(0);
+            query[i++] = shared(entry.getKey());
+            query[i++] = entry.getValue().isEmpty() ? "" : shared(entry.getValue().get(0));
         }
         this.headers = new String[httpHeaders.size() * 2];
         int j = 0;
@@ -40,7 +51,11 @@ final class HandshakeRequest {
 
     /** Returns a copy without headers, with the same query parameters and remote address. */
     HandshakeRequest withoutHeaders() {
-        return new HandshakeRequest(query, new String[0], remoteAddress);
+        return new HandshakeRequest(query, NO_HEADERS, remoteAddress);
+    }
+
+    private static String shared(String value) {
+        return COMMON_QUERY_STRINGS.getOrDefault(value, value);
     }
 
     /** Returns the first value of a query parameter, or null when it is absent. */

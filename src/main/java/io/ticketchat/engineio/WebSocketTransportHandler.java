@@ -7,12 +7,14 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +22,39 @@ import org.slf4j.LoggerFactory;
  * Passes the complete WebSocket messages of one connection to its Engine.IO session, either as the session's
  * transport or as the WebSocket probing an upgrade from polling; the session tells the two apart.
  *
- * <p>Sits after a {@code WebSocketFrameAggregator} bounded by the maximum payload, so it sees whole messages only.
- * Answers WebSocket pings and close frames itself. Holds only the session reference, set once on the channel's
+ * <p>Passes on whole messages only. So that an idle connection carries no aggregator and pipeline context, the
+ * pipeline has no frame aggregator until the first fragment of a message arrives. This handler then adds a
+ * {@link WebSocketFrameAggregator} bounded by the maximum payload in front of itself and hands it the fragment, and
+ * the aggregator stays for the rest of the connection.
+ *
+ * <p>Answers WebSocket pings and close frames itself. Holds only the session reference, set once on the channel's
  * event loop, and tells the session when the channel closes so the session releases it.
  */
 final class WebSocketTransportHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransportHandler.class);
+    private static final String AGGREGATOR_NAME = "ws-aggregator";
 
     private EngineIoSession session;
+    private boolean aggregating;
 
     void bind(EngineIoSession boundSession) {
         this.session = boundSession;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!aggregating && session != null && msg instanceof WebSocketFrame frame && isFragment(frame)) {
+            aggregating = true;
+            WebSocketFrameAggregator aggregator = new WebSocketFrameAggregator(session.maxPayloadBytes());
+            ctx.pipeline().addBefore(ctx.name(), AGGREGATOR_NAME, aggregator);
+            aggregator.channelRead(ctx.pipeline().context(aggregator), frame);
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    private static boolean isFragment(WebSocketFrame frame) {
+        return !frame.isFinalFragment() || frame instanceof ContinuationWebSocketFrame;
     }
 
     @Override

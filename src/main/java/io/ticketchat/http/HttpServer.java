@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * is the largest {@code maxPayload} of the mounted endpoints (a larger body gets 413 with {@code invalid_request},
  * and is reported to the endpoint of its path or, outside them, to the builder's limit listener),
  * an optional CORS handler, an optional per-message deflate handler, an idle timer and the dispatcher. A WebSocket
- * upgrade swaps the HTTP-only handlers for a frame aggregator and the Engine.IO transport. The write buffer's high
+ * upgrade swaps the HTTP-only handlers for the Engine.IO transport, which adds a frame aggregator only when the client
+ * sends its first fragmented message. The write buffer's high
  * water mark is the largest {@code maxQueuedBytes} of the endpoints, so a WebSocket session that lets more bytes
  * pile up is closed.
  *

@@ -2,26 +2,36 @@ package io.ticketchat.socketio;
 
 import io.ticketchat.audit.AuditCheck;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Rooms of one namespace on a single node, in two concurrent maps: room to members and socket to rooms.
+ * Rooms of one namespace on a single node: a concurrent map from room name to its {@link Room}, and each socket's
+ * own list of the rooms it is in.
  *
- * <p>Owned by its {@link Namespace}. Both maps hold only sockets that are connected: a socket joins on its event
- * loop while connected, and {@link SocketIoSocket} calls {@link #leaveAll} when it disconnects, which removes its
- * entries and every room it leaves empty. Per-key atomic updates keep the two maps consistent under concurrent joins
- * from different event loops.
+ * <p>Owned by its {@link Namespace}. A socket's room list is an array on the socket, replaced on every change and
+ * guarded by the socket's monitor, which only this adapter takes. A room's members are a concurrent set. Both
+ * contain only sockets that are connected: a socket joins on its event loop while connected, and
+ * {@link SocketIoSocket} calls {@link #leaveAll} when it disconnects, which removes its entries and every room it
+ * leaves empty. A change to a socket's list and to a room's members happens under the socket's monitor, with an
+ * atomic update of the room's map entry inside it, so the two stay consistent under concurrent joins from
+ * different event loops.
+ *
+ * <p>Every member's list contains the room's own name string, so a room name costs one string per room and not one
+ * per member.
  */
 final class InMemoryRoomAdapter implements RoomAdapter {
+    private static final String[] NO_ROOMS = new String[0];
+
     private final Namespace namespace;
-    private final ConcurrentMap<String, Set<SocketIoSocket>> membersByRoom = new ConcurrentHashMap<>();
-    private final ConcurrentMap<SocketIoSocket, Set<String>> roomsBySocket = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger memberships = new AtomicInteger();
 
     InMemoryRoomAdapter(Namespace namespace) {
@@ -30,78 +40,107 @@ final class InMemoryRoomAdapter implements RoomAdapter {
 
     @Override
     public void join(SocketIoSocket socket, String room) {
-        roomsBySocket.compute(socket, (key, rooms) -> {
-            Set<String> joined = rooms != null ? rooms : ConcurrentHashMap.newKeySet(4);
-            if (joined.add(room)) {
-                membersByRoom.computeIfAbsent(room, name -> ConcurrentHashMap.newKeySet(4)).add(socket);
-                memberships.incrementAndGet();
+        synchronized (socket) {
+            String[] joined = roomsOf(socket);
+            if (indexOf(joined, room) >= 0) {
+                return;
             }
-            return joined;
-        });
+            Room entry = rooms.compute(room, (name, existing) -> {
+                Room target = existing != null ? existing : new Room(name);
+                target.members.add(socket);
+                return target;
+            });
+            String[] extended = Arrays.copyOf(joined, joined.length + 1);
+            extended[joined.length] = entry.name;
+            socket.joinedRooms = extended;
+            memberships.incrementAndGet();
+        }
     }
 
     @Override
     public void leave(SocketIoSocket socket, String room) {
-        roomsBySocket.computeIfPresent(socket, (key, rooms) -> {
-            if (rooms.remove(room)) {
-                removeMember(room, socket);
-                memberships.decrementAndGet();
+        synchronized (socket) {
+            String[] joined = roomsOf(socket);
+            int index = indexOf(joined, room);
+            if (index < 0) {
+                return;
             }
-            return rooms.isEmpty() ? null : rooms;
-        });
+            String[] remaining = new String[joined.length - 1];
+            System.arraycopy(joined, 0, remaining, 0, index);
+            System.arraycopy(joined, index + 1, remaining, index, remaining.length - index);
+            socket.joinedRooms = remaining.length == 0 ? null : remaining;
+            removeMember(room, socket);
+            memberships.decrementAndGet();
+        }
     }
 
     @Override
     public void leaveAll(SocketIoSocket socket) {
-        Set<String> rooms = roomsBySocket.remove(socket);
-        if (rooms == null) {
-            return;
+        synchronized (socket) {
+            String[] joined = roomsOf(socket);
+            if (joined.length == 0) {
+                return;
+            }
+            socket.joinedRooms = null;
+            for (String room : joined) {
+                removeMember(room, socket);
+            }
+            memberships.addAndGet(-joined.length);
         }
-        for (String room : rooms) {
-            removeMember(room, socket);
-        }
-        memberships.addAndGet(-rooms.size());
     }
 
     private void removeMember(String room, SocketIoSocket socket) {
-        membersByRoom.computeIfPresent(room, (name, members) -> {
-            members.remove(socket);
-            return members.isEmpty() ? null : members;
+        rooms.computeIfPresent(room, (name, entry) -> {
+            entry.members.remove(socket);
+            return entry.members.isEmpty() ? null : entry;
         });
     }
 
     @Override
     public Set<String> rooms(SocketIoSocket socket) {
-        Set<String> rooms = roomsBySocket.get(socket);
-        return rooms == null ? Set.of() : Set.copyOf(rooms);
+        return Set.of(roomsOf(socket));
+    }
+
+    private static String[] roomsOf(SocketIoSocket socket) {
+        String[] joined = socket.joinedRooms;
+        return joined == null ? NO_ROOMS : joined;
+    }
+
+    private static int indexOf(String[] joined, String room) {
+        for (int i = 0; i < joined.length; i++) {
+            if (joined[i].equals(room)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override
     public Set<SocketIoSocket> members(String room) {
-        Set<SocketIoSocket> members = membersByRoom.get(room);
-        return members == null ? Set.of() : Set.copyOf(members);
+        Room entry = rooms.get(room);
+        return entry == null ? Set.of() : Set.copyOf(entry.members);
     }
 
     @Override
-    public void broadcast(EncodedPacket packet, Set<String> rooms, Set<SocketIoSocket> except) {
-        if (rooms.isEmpty()) {
+    public void broadcast(EncodedPacket packet, Set<String> targets, Set<SocketIoSocket> except) {
+        if (targets.isEmpty()) {
             for (SocketIoSocket socket : namespace.connectedSockets()) {
                 deliver(packet, socket, except);
             }
             return;
         }
-        if (rooms.size() == 1) {
-            Set<SocketIoSocket> members = membersByRoom.get(rooms.iterator().next());
-            if (members != null) {
-                members.forEach(socket -> deliver(packet, socket, except));
+        if (targets.size() == 1) {
+            Room entry = rooms.get(targets.iterator().next());
+            if (entry != null) {
+                entry.members.forEach(socket -> deliver(packet, socket, except));
             }
             return;
         }
         Set<SocketIoSocket> recipients = new HashSet<>();
-        for (String room : rooms) {
-            Set<SocketIoSocket> members = membersByRoom.get(room);
-            if (members != null) {
-                recipients.addAll(members);
+        for (String room : targets) {
+            Room entry = rooms.get(room);
+            if (entry != null) {
+                recipients.addAll(entry.members);
             }
         }
         recipients.forEach(socket -> deliver(packet, socket, except));
@@ -120,12 +159,12 @@ final class InMemoryRoomAdapter implements RoomAdapter {
 
     /** Adds a room without members, as a broken leave would leave it; for tests of the audit. */
     void plantEmptyRoomForTest(String room) {
-        membersByRoom.put(room, ConcurrentHashMap.newKeySet(1));
+        rooms.put(room, new Room(room));
     }
 
     @Override
     public int roomCount() {
-        return membersByRoom.size();
+        return rooms.size();
     }
 
     @Override
@@ -142,19 +181,24 @@ final class InMemoryRoomAdapter implements RoomAdapter {
 
         @Override
         public List<SocketIoSocket> findStale() {
-            List<SocketIoSocket> stale = new ArrayList<>();
-            for (SocketIoSocket socket : roomsBySocket.keySet()) {
-                if (!socket.isConnected() || !namespace.contains(socket)) {
-                    stale.add(socket);
+            Set<SocketIoSocket> stale = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Room room : rooms.values()) {
+                for (SocketIoSocket socket : room.members) {
+                    if (!socket.isConnected() || !namespace.contains(socket)) {
+                        stale.add(socket);
+                    }
                 }
             }
-            return stale;
+            return new ArrayList<>(stale);
         }
 
         @Override
         public boolean repairIfStale(SocketIoSocket socket) {
             return StaleSocketCheck.callOnLoop(socket, () -> {
-                if (!roomsBySocket.containsKey(socket) || socket.isConnected() && namespace.contains(socket)) {
+                if (socket.isConnected() && namespace.contains(socket)) {
+                    return false;
+                }
+                if (roomsOf(socket).length == 0) {
                     return false;
                 }
                 leaveAll(socket);
@@ -173,9 +217,9 @@ final class InMemoryRoomAdapter implements RoomAdapter {
         @Override
         public List<String> findStale() {
             List<String> stale = new ArrayList<>();
-            for (Map.Entry<String, Set<SocketIoSocket>> room : membersByRoom.entrySet()) {
-                if (room.getValue().isEmpty()) {
-                    stale.add(room.getKey());
+            for (Room room : rooms.values()) {
+                if (room.members.isEmpty()) {
+                    stale.add(room.name);
                 }
             }
             return stale;
@@ -184,11 +228,21 @@ final class InMemoryRoomAdapter implements RoomAdapter {
         @Override
         public boolean repairIfStale(String room) {
             boolean[] removed = new boolean[1];
-            membersByRoom.computeIfPresent(room, (name, members) -> {
-                removed[0] = members.isEmpty();
-                return removed[0] ? null : members;
+            rooms.computeIfPresent(room, (name, entry) -> {
+                removed[0] = entry.members.isEmpty();
+                return removed[0] ? null : entry;
             });
             return removed[0];
+        }
+    }
+
+    /** A room: its name, which every member's room list shares, and its members. */
+    private static final class Room {
+        private final String name;
+        private final Set<SocketIoSocket> members = ConcurrentHashMap.newKeySet(4);
+
+        Room(String name) {
+            this.name = name;
         }
     }
 }

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * reconstruction, one connect timer, and the packets sent within {@link #CONNECT_REPLY_GAP} of a CONNECT reply.
  * Release: when the session closes, every socket is disconnected with the session's close reason, the timers are
  * cancelled, the held packets and the decoder dropped.
+ *
+ * <p>Almost every client connects one namespace, so the first socket has a field of its own and a map is made only
+ * for a second one. The set of pending CONNECTs likewise exists only while one is pending.
  */
 final class SocketIoClient implements EngineIoSession.Handler {
     private static final Logger log = LoggerFactory.getLogger(SocketIoClient.class);
@@ -45,7 +48,11 @@ final class SocketIoClient implements EngineIoSession.Handler {
     private final SocketIoServer server;
     private final EngineIoSession session;
     private final PacketDecoder decoder;
-    private final Map<String, SocketIoSocket> sockets = new HashMap<>(2);
+    /** The socket of the first connected namespace, or null. */
+    private SocketIoSocket firstSocket;
+    /** The sockets of the other connected namespaces by name, null until a second namespace connects. */
+    private Map<String, SocketIoSocket> otherSockets;
+    /** Namespaces whose CONNECT runs through the middlewares, null while there is none. */
     private Set<String> pendingConnects;
     private ScheduledFuture<?> connectTimer;
     private List<Object> heldMessages;
@@ -93,12 +100,19 @@ final class SocketIoClient implements EngineIoSession.Handler {
     }
 
     void remove(SocketIoSocket socket) {
-        sockets.remove(socket.namespace().name(), socket);
+        if (firstSocket == socket) {
+            firstSocket = null;
+        } else if (otherSockets != null) {
+            otherSockets.remove(socket.namespace().name(), socket);
+            if (otherSockets.isEmpty()) {
+                otherSockets = null;
+            }
+        }
     }
 
     /** Disconnects every socket of this client, then closes the Engine.IO session. */
     void disconnectAll(String reason) {
-        for (SocketIoSocket socket : new ArrayList<>(sockets.values())) {
+        for (SocketIoSocket socket : connectedSockets()) {
             socket.sendEncoded(encoder().encode(SocketPacketType.DISCONNECT, socket.namespace().name(), -1, null));
             socket.onClose(reason);
         }
@@ -141,10 +155,11 @@ final class SocketIoClient implements EngineIoSession.Handler {
         cancelHeldMessages();
         decoder.reset();
         pendingConnects = null;
-        for (SocketIoSocket socket : new ArrayList<>(sockets.values())) {
+        for (SocketIoSocket socket : connectedSockets()) {
             socket.onClose(reason);
         }
-        sockets.clear();
+        firstSocket = null;
+        otherSockets = null;
     }
 
     private void onInvalidPacket(InvalidPacketException e) {
@@ -153,7 +168,7 @@ final class SocketIoClient implements EngineIoSession.Handler {
             server.engine().reportLimit(TransportLimit.BINARY_ATTACHMENTS, session.transportName());
         }
         decoder.reset();
-        for (SocketIoSocket socket : new ArrayList<>(sockets.values())) {
+        for (SocketIoSocket socket : connectedSockets()) {
             socket.onClose(DisconnectReason.PARSE_ERROR.wireName());
         }
         releaseHeldMessages();
@@ -166,7 +181,7 @@ final class SocketIoClient implements EngineIoSession.Handler {
             connect(packet.namespace(), packet.data());
             return;
         }
-        SocketIoSocket socket = sockets.get(packet.namespace());
+        SocketIoSocket socket = socketOf(packet.namespace());
         if (socket == null) {
             log.debug("packet for unconnected namespace sid={} namespace={}", session.id(), packet.namespace());
             return;
@@ -188,7 +203,7 @@ final class SocketIoClient implements EngineIoSession.Handler {
             sendConnectError(name, "Invalid namespace", null);
             return;
         }
-        if (sockets.containsKey(name) || pendingConnects != null && pendingConnects.contains(name)) {
+        if (socketOf(name) != null || pendingConnects != null && pendingConnects.contains(name)) {
             log.debug("duplicate connect ignored sid={} namespace={}", session.id(), name);
             return;
         }
@@ -221,11 +236,11 @@ final class SocketIoClient implements EngineIoSession.Handler {
     }
 
     private void completeConnect(Namespace namespace, SocketHandshake handshake, Object attachment) {
-        pendingConnects.remove(namespace.name());
+        removePendingConnect(namespace.name());
         cancelConnectTimer();
         SocketIoSocket socket = new SocketIoSocket(
                 server.newSocketId(), namespace, this, handshake, attachment);
-        sockets.put(namespace.name(), socket);
+        addSocket(socket);
         namespace.add(socket);
 
         // TODO(protocol): connection state recovery (the "pid" and packet offsets of Socket.IO 4.6) is not
@@ -245,12 +260,12 @@ final class SocketIoClient implements EngineIoSession.Handler {
     }
 
     private void rejectConnect(String name, String message, Object data) {
-        if (closed || pendingConnects == null || !pendingConnects.remove(name)) {
+        if (closed || !removePendingConnect(name)) {
             return;
         }
         log.debug("connect rejected sid={} namespace={}", session.id(), name);
         sendConnectError(name, message, data);
-        if (sockets.isEmpty() && pendingConnects.isEmpty()) {
+        if (firstSocket == null && otherSockets == null && pendingConnects == null) {
             releaseHeldMessages();
             session.close();
         }
@@ -266,7 +281,7 @@ final class SocketIoClient implements EngineIoSession.Handler {
 
     private void onConnectTimeout() {
         connectTimer = null;
-        if (!closed && sockets.isEmpty()) {
+        if (!closed && firstSocket == null && otherSockets == null) {
             log.debug("no namespace connected in time sid={}", session.id());
             server.engine().reportLimit(TransportLimit.HANDSHAKE_TIMEOUT, session.transportName());
             session.close();
@@ -311,6 +326,47 @@ final class SocketIoClient implements EngineIoSession.Handler {
             connectTimer.cancel(false);
             connectTimer = null;
         }
+    }
+
+    private SocketIoSocket socketOf(String namespace) {
+        if (firstSocket != null && firstSocket.namespace().name().equals(namespace)) {
+            return firstSocket;
+        }
+        return otherSockets == null ? null : otherSockets.get(namespace);
+    }
+
+    private void addSocket(SocketIoSocket socket) {
+        if (firstSocket == null) {
+            firstSocket = socket;
+            return;
+        }
+        if (otherSockets == null) {
+            otherSockets = new HashMap<>(2);
+        }
+        otherSockets.put(socket.namespace().name(), socket);
+    }
+
+    /** Returns a copy of the connected sockets, which stays valid while sockets disconnect. */
+    private List<SocketIoSocket> connectedSockets() {
+        List<SocketIoSocket> connected = new ArrayList<>(otherSockets == null ? 1 : otherSockets.size() + 1);
+        if (firstSocket != null) {
+            connected.add(firstSocket);
+        }
+        if (otherSockets != null) {
+            connected.addAll(otherSockets.values());
+        }
+        return connected;
+    }
+
+    /** Removes a pending CONNECT, drops the set when it empties, and returns whether the CONNECT was pending. */
+    private boolean removePendingConnect(String namespace) {
+        if (pendingConnects == null || !pendingConnects.remove(namespace)) {
+            return false;
+        }
+        if (pendingConnects.isEmpty()) {
+            pendingConnects = null;
+        }
+        return true;
     }
 
     private void runOnLoop(Runnable task) {

@@ -54,6 +54,11 @@ public final class SocketIoSocket {
     private List<Consumer<String>> disconnectListeners;
     private Map<Long, PendingAck> pendingAcks;
     private long nextAckId;
+    /**
+     * The rooms of this socket, for the {@link InMemoryRoomAdapter}, which replaces the array on every change under
+     * this socket's monitor. Null while the socket is in no room.
+     */
+    volatile String[] joinedRooms;
 
     SocketIoSocket(
             String id, Namespace namespace, SocketIoClient client, SocketHandshake handshake, Object attachment) {

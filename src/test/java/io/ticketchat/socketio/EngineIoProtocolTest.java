@@ -236,6 +236,30 @@ class EngineIoProtocolTest {
         }
 
         @Test
+        void fragmentedMessageArrivesWhole() throws Exception {
+            RawWebSocket socket = RawWebSocket.open(http, server.wsUrl("/engine.io/?EIO=4&transport=websocket"));
+            socket.nextText();
+
+            socket.sendFragments("4hel", "lo ", "world");
+            socket.send("4after");
+
+            assertThat(socket.nextNonPing()).isEqualTo("4hello world");
+            assertThat(socket.nextNonPing()).isEqualTo("4after");
+            socket.close();
+        }
+
+        @Test
+        void fragmentedMessageOverMaxPayloadClosesConnection() throws Exception {
+            RawWebSocket socket = RawWebSocket.open(http, server.wsUrl("/engine.io/?EIO=4&transport=websocket"));
+            socket.nextText();
+
+            socket.sendFragments("4" + "a".repeat(6_000), "b".repeat(6_000));
+
+            socket.closed().get(2, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(2)).until(() -> server.echoEngine.sessionCount() == 0);
+        }
+
+        @Test
         void invalidPacketClosesConnection() throws Exception {
             RawWebSocket socket = RawWebSocket.open(http, server.wsUrl("/engine.io/?EIO=4&transport=websocket"));
             socket.nextText();

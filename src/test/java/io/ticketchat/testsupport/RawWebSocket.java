@@ -53,6 +53,13 @@ public final class RawWebSocket implements WebSocket.Listener {
         socket.sendBinary(ByteBuffer.wrap(message), true).join();
     }
 
+    /** Sends one text message as several WebSocket frames, one for each part. */
+    public void sendFragments(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
+    }
+
     /** Returns the next message, skipping Engine.IO pings when asked, or fails after 5 s. */
     public Object next() throws InterruptedException {
         Object message = messages.poll(5, TimeUnit.SECONDS);
