@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +40,11 @@ public final class Database implements AutoCloseable {
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
     private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
     private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 10_000;
+    // One savepoint name for every task of a batch: tasks run one after another, so there is never more than one
+    // open, and the same three SQL texts can be prepared once per batch.
+    private static final String SET_TASK_SAVEPOINT = "SAVEPOINT batch_task";
+    private static final String ROLLBACK_TO_TASK_SAVEPOINT = "ROLLBACK TO SAVEPOINT batch_task";
+    private static final String RELEASE_TASK_SAVEPOINT = "RELEASE SAVEPOINT batch_task";
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -153,14 +156,13 @@ public final class Database implements AutoCloseable {
      */
     public <T> List<TaskOutcome<T>> inBatchTransaction(String operation, List<? extends Supplier<T>> tasks) {
         return inTransaction(operation, handle -> {
-            Connection connection = handle.getConnection();
             StatementBuilder previous = handle.getStatementBuilder();
             ReusedStatements reused = new ReusedStatements(previous);
             handle.setStatementBuilder(reused);
             try {
                 List<TaskOutcome<T>> outcomes = new ArrayList<>(tasks.size());
                 for (Supplier<T> task : tasks) {
-                    outcomes.add(runUnderSavepoint(operation, connection, task));
+                    outcomes.add(runUnderSavepoint(handle, task));
                 }
                 return outcomes;
             } finally {
@@ -180,34 +182,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static <T> TaskOutcome<T> runUnderSavepoint(String operation, Connection connection, Supplier<T> task) {
-        Savepoint savepoint;
-        try {
-            savepoint = connection.setSavepoint();
-        } catch (SQLException e) {
-            throw new StoreException(operation + ": set savepoint", e);
-        }
-
+    private static <T> TaskOutcome<T> runUnderSavepoint(Handle handle, Supplier<T> task) {
+        handle.execute(SET_TASK_SAVEPOINT);
         T value;
         try {
             value = task.get();
         } catch (RuntimeException failure) {
             try {
-                connection.rollback(savepoint);
-                connection.releaseSavepoint(savepoint);
-            } catch (SQLException e) {
-                StoreException broken = new StoreException(operation + ": roll back to savepoint", e);
+                handle.execute(ROLLBACK_TO_TASK_SAVEPOINT);
+                handle.execute(RELEASE_TASK_SAVEPOINT);
+            } catch (RuntimeException broken) {
                 broken.addSuppressed(failure);
                 throw broken;
             }
             return new TaskOutcome<>(null, failure);
         }
-
-        try {
-            connection.releaseSavepoint(savepoint);
-        } catch (SQLException e) {
-            throw new StoreException(operation + ": release savepoint", e);
-        }
+        handle.execute(RELEASE_TASK_SAVEPOINT);
         return new TaskOutcome<>(value, null);
     }
 
