@@ -163,8 +163,9 @@ public final class EngineIoSession {
     }
 
     /**
-     * Sends messages in order and without other messages between them: each element is a String (a text message)
-     * or a byte array (a binary message). Safe from any thread; ignored once the session is closing.
+     * Sends messages in order and without other messages between them: each element is a String or a
+     * {@link SharedText} (a text message) or a byte array (a binary message). Safe from any thread; ignored once
+     * the session is closing.
      */
     public void send(List<?> messages) {
         // A send from the event loop goes out at once only when no send from another thread is still queued.
@@ -585,7 +586,7 @@ public final class EngineIoSession {
             return;
         }
         for (Object message : messages) {
-            enqueue(message instanceof byte[] ? message : "4" + message);
+            enqueue(message instanceof byte[] ? message : PacketType.MESSAGE.wireChar() + textOf(message));
         }
         if (queuedBytes > options.maxQueuedBytes()) {
             log.debug("polling queue full sid={} bytes={}", id, queuedBytes);
@@ -606,9 +607,15 @@ public final class EngineIoSession {
             return;
         }
         for (Object message : messages) {
-            webSocket.write(message instanceof byte[] bytes
-                    ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
-                    : new TextWebSocketFrame("4" + message));
+            Object frame;
+            if (message instanceof byte[] bytes) {
+                frame = new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes));
+            } else if (message instanceof SharedText shared) {
+                frame = new TextWebSocketFrame(shared.webSocketPayload());
+            } else {
+                frame = new TextWebSocketFrame(PacketType.MESSAGE.wireChar() + (String) message);
+            }
+            webSocket.write(frame);
         }
         webSocket.flush();
     }
@@ -653,6 +660,10 @@ public final class EngineIoSession {
         Channel channel = webSocket;
         ChannelOutboundBuffer buffer = channel == null ? null : channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    private static String textOf(Object message) {
+        return message instanceof SharedText shared ? shared.text() : (String) message;
     }
 
     private static Object toFrame(Object packet) {
