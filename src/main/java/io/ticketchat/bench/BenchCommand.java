@@ -75,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> idleLevels;
 
     @Option(names = "--fanout-rates", split = ",",
-            defaultValue = "100,200,400,600,800,1000,1500,2000,3000,4000,6000,8000",
+            defaultValue = "100,200,400,600,800,1000,1500,2000,2500,3000,4000,5000,6000,8000",
             description = "Total send rates (messages per second over all rooms) to step through.")
     List<Integer> fanoutRates;
 
