@@ -44,7 +44,9 @@ public final class JwtService {
             throw new IllegalArgumentException("token TTL must be positive, got " + tokenTtl);
         }
         this.algorithm = Algorithm.HMAC256(secret);
-        this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm)).build(clock);
+        // The library reads exp in whole seconds, cutting a fractional exp down. A second of leeway lets verify()
+        // compare the exact value itself.
+        this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm).acceptExpiresAt(1)).build(clock);
         this.tokenTtl = tokenTtl;
         this.clock = clock;
     }
@@ -80,12 +82,24 @@ public final class JwtService {
         }
 
         String subject = jwt.getSubject();
-        Instant expiresAt = jwt.getExpiresAtAsInstant();
+        Instant expiresAt = exactExpiry(jwt);
         Optional<Role> role = Role.fromWire(stringClaim(jwt, "role"));
-        if (subject == null || subject.isBlank() || expiresAt == null || role.isEmpty()) {
+        if (subject == null || subject.isBlank() || expiresAt == null || role.isEmpty()
+                || !clock.instant().isBefore(expiresAt)) {
             throw ApiException.unauthorized();
         }
         return new TokenClaims(subject, role.get(), stringClaim(jwt, "name"), stringClaim(jwt, "email"), expiresAt);
+    }
+
+    /** Returns {@code exp} with its fraction of a second, or null when it is missing or out of range. */
+    private static Instant exactExpiry(DecodedJWT jwt) {
+        Double seconds = jwt.getClaim("exp").asDouble();
+        if (seconds == null || !Double.isFinite(seconds) || Math.abs(seconds) > Instant.MAX.getEpochSecond()) {
+            return null;
+        }
+        long whole = (long) Math.floor(seconds);
+        long nanos = Math.min(999_999_999L, Math.round((seconds - whole) * 1_000_000_000L));
+        return Instant.ofEpochSecond(whole, nanos);
     }
 
     private static String stringClaim(DecodedJWT jwt, String name) {

@@ -33,6 +33,12 @@ class JwtServiceTest {
         return builder.sign(Algorithm.HMAC256(secret));
     }
 
+    /** Signs a token whose exp is {@code epochSeconds} as written, fraction included. */
+    private static String tokenExpiringAt(double epochSeconds) {
+        return JWT.create().withSubject("u-1").withClaim("role", "agent").withClaim("exp", epochSeconds)
+                .sign(Algorithm.HMAC256(SECRET));
+    }
+
     private ErrorCode verifyError(String token) {
         return catchThrowableOfType(ApiException.class, () -> jwt.verify(token)).code();
     }
@@ -57,6 +63,30 @@ class JwtServiceTest {
         String expired = new JwtService(SECRET, Duration.ofHours(1), past).issue(user);
 
         assertThat(verifyError(expired)).isEqualTo(ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void fractionalExpiryIsKeptExactly() {
+        Instant now = Instant.parse("2026-12-04T10:00:00Z");
+        JwtService atNow = new JwtService(SECRET, Duration.ofHours(1), Clock.fixed(now, ZoneOffset.UTC));
+
+        TokenClaims valid = atNow.verify(tokenExpiringAt(now.getEpochSecond() + 0.5));
+        ErrorCode expired = catchThrowableOfType(ApiException.class,
+                () -> atNow.verify(tokenExpiringAt(now.getEpochSecond() - 0.4))).code();
+
+        assertThat(valid.expiresAt()).isEqualTo(now.plusMillis(500));
+        assertThat(expired).isEqualTo(ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void tokenExpiringNowIsUnauthorized() {
+        Instant now = Instant.parse("2026-12-04T10:00:00Z");
+        JwtService atNow = new JwtService(SECRET, Duration.ofHours(1), Clock.fixed(now, ZoneOffset.UTC));
+
+        ErrorCode code = catchThrowableOfType(ApiException.class,
+                () -> atNow.verify(tokenExpiringAt(now.getEpochSecond()))).code();
+
+        assertThat(code).isEqualTo(ErrorCode.UNAUTHORIZED);
     }
 
     @Test
