@@ -224,8 +224,11 @@ final class MessageRequestParser {
             throw ApiException.invalid(field + " must be a string");
         }
         String value = node.textValue();
-        if (!UnicodeText.fitsCodePoints(value, maxCodePoints) || !UnicodeText.isStorable(value)) {
+        if (!UnicodeText.fitsCodePoints(value, maxCodePoints)) {
             throw ApiException.invalid(field + " must be a string of at most " + maxCodePoints + " characters");
+        }
+        if (!UnicodeText.isStorable(value)) {
+            throw ApiException.invalid(field + " must not contain NUL characters or unpaired surrogates");
         }
         return value;
     }

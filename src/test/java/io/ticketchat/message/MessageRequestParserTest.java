@@ -233,6 +233,24 @@ class MessageRequestParserTest {
         }
 
         @Test
+        void attachmentNameErrorsNameTheirCause() {
+            ObjectNode withNul = send("see");
+            withNul.putArray("attachments").addObject().put("url", "https://files.example.com/a")
+                    .put("name", "a\u0000b");
+            ObjectNode tooLong = send("see");
+            tooLong.putArray("attachments").addObject().put("url", "https://files.example.com/a")
+                    .put("name", "n".repeat(256));
+
+            ApiException nul = catchThrowableOfType(ApiException.class, () -> parser.parseSend(withNul));
+            ApiException length = catchThrowableOfType(ApiException.class, () -> parser.parseSend(tooLong));
+
+            assertThat(nul.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(nul.getMessage()).contains("attachments[0].name").contains("NUL");
+            assertThat(length.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(length.getMessage()).contains("attachments[0].name").contains("at most 255 characters");
+        }
+
+        @Test
         void namesAttachmentAfterHostWhenPathIsEmpty() {
             SendRequest request = parser.parseSend(json(
                     "{'ticketId':'t1','content':'x','attachments':[{'url':'https://files.example.com'}]}"));
