@@ -143,14 +143,14 @@ public final class Database implements AutoCloseable {
     /**
      * Runs every task in one transaction, each under its own savepoint, and commits once. A task that throws a
      * {@link RuntimeException} is rolled back to its savepoint, so it leaves nothing behind and the later tasks
-     * still run; its exception takes its place in the result. Without the savepoint, PostgreSQL would reject
+     * still run. Its exception takes its place in the result. Without the savepoint, PostgreSQL would reject
      * every later statement of the transaction after the first error.
      *
      * <p>Tasks run on the calling thread, so their store calls join this transaction as in {@link #inTransaction}.
      * Each SQL text the tasks run is prepared once per batch and reused ({@link ReusedStatements}).
      * An {@link Error} thrown by a task ends the call, and nothing of any task is committed.
      *
-     * @return one outcome per task, in the order of {@code tasks}; the values of the successful ones are committed
+     * @return one outcome per task, in the order of {@code tasks}. The values of the successful ones are committed.
      * @throws StoreException when the transaction cannot begin, a savepoint cannot be set, released or rolled
      *     back to, or the commit fails. Then nothing of any task is stored.
      */
@@ -176,8 +176,8 @@ public final class Database implements AutoCloseable {
         try {
             reused.closeAll();
         } catch (SQLException e) {
-            // The statements belong to a connection that goes back to the pool, so a failed close only loses
-            // native memory until the connection closes; the batch itself is not at stake.
+            // The batch is not at stake. The statements belong to a pooled connection, so a failed close only
+            // keeps their native memory until that connection closes.
             log.warn("closing reused statements failed operation={} error={}", operation, e.getMessage());
         }
     }

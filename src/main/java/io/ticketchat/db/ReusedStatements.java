@@ -19,8 +19,8 @@ import org.jdbi.v3.core.statement.StatementContext;
  * them anew each time cost SQLite a parse per statement.
  *
  * <p>A statement JDBI still uses (its result set open) is never handed out twice: a second request for the same
- * SQL text meanwhile prepares another one. Statements asking for generated keys or
- * updatable result sets are not reused. Owned by one transaction on one thread, not thread-safe; the owner calls
+ * SQL text meanwhile prepares another one. Statements asking for generated keys or updatable result sets are not
+ * reused. One transaction on one thread owns an instance, which is not thread-safe. The owner calls
  * {@link #closeAll} before the connection goes back to the pool.
  */
 final class ReusedStatements implements StatementBuilder {
@@ -74,7 +74,7 @@ final class ReusedStatements implements StatementBuilder {
         idle.putIfAbsent(prepared, (PreparedStatement) statement);
     }
 
-    /** Closes every statement this builder prepared; the first failure is thrown after all were tried. */
+    /** Closes every statement this builder prepared. The first failure, if any, is thrown after all were tried. */
     void closeAll() throws SQLException {
         SQLException first = null;
         for (PreparedStatement statement : all) {
