@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.ticketchat.config.LimitsConfig;
+import io.ticketchat.db.Database;
 import io.ticketchat.db.DbExecutor;
 import io.ticketchat.testsupport.JavaSocket;
 import io.ticketchat.testsupport.RawWebSocket;
@@ -19,10 +20,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -415,6 +419,59 @@ class LimitsEndToEndTest {
                 release.countDown();
             }
             await().atMost(TIMEOUT).until(() -> gauge(server, "ticketchat.db.queued.tasks") == 0);
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class MessageWriterQueue {
+        private Path dataDir;
+        private TestServer server;
+
+        @BeforeAll
+        void start(@TempDir Path dataDir) throws Exception {
+            this.dataDir = dataDir;
+            server = TestServer.start(dataDir, LimitsConfig.defaults().withMaxQueuedDbTasks(2));
+        }
+
+        @AfterAll
+        void stop() {
+            server.close();
+        }
+
+        @Test
+        void fullMessageWriterRejectsSendsWithOverloaded() throws Exception {
+            String token = TestServer.token("talker", "customer", "Talker");
+            String ticketId = openTicket(server, token);
+            double socketBefore = rejections(server, "socket", "overloaded", 503);
+            double httpBefore = rejections(server, "http", "overloaded", 503);
+            try (JavaSocket socket = JavaSocket.connect(server.baseUrl(), token, "websocket").awaitConnected();
+                    Connection lock = DriverManager.getConnection(Database.sqliteUrl(dataDir))) {
+                assertThat(socket.call("join_ticket", ticketId).path("ok").asBoolean()).isTrue();
+                // Holding SQLite's write lock stops the writer in its first batch, so the two sends stay in flight.
+                lock.createStatement().execute("BEGIN IMMEDIATE");
+                CompletableFuture<JsonNode> first = socket.emitWithAck("send_message",
+                        Map.of("ticketId", ticketId, "content", "first"));
+                CompletableFuture<JsonNode> second = socket.emitWithAck("send_message",
+                        Map.of("ticketId", ticketId, "content", "second"));
+                await().atMost(TIMEOUT).until(() -> gauge(server, "ticketchat.message.writer.queued") == 2);
+
+                JsonNode third = socket.call("send_message", Map.of("ticketId", ticketId, "content", "third"));
+                TestServer.Response rest = server.post("/api/tickets/" + ticketId + "/messages", token,
+                        Map.of("content", "fourth"));
+                lock.createStatement().execute("ROLLBACK");
+
+                assertThat(third.path("error").path("code").asText()).isEqualTo("overloaded");
+                assertThat(rest.status()).isEqualTo(503);
+                assertThat(rest.body().path("error").path("code").asText()).isEqualTo("overloaded");
+                assertThat(rejections(server, "socket", "overloaded", 503)).isEqualTo(socketBefore + 1);
+                assertThat(rejections(server, "http", "overloaded", 503)).isEqualTo(httpBefore + 1);
+                assertThat(first.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).path("ok").asBoolean()).isTrue();
+                assertThat(second.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).path("ok").asBoolean()).isTrue();
+            }
+            await().atMost(TIMEOUT).until(() -> gauge(server, "ticketchat.message.writer.queued") == 0);
+            JsonNode history = server.get("/api/tickets/" + ticketId + "/messages", token).body();
+            assertThat(history.path("messages").findValuesAsText("content")).containsExactly("first", "second");
         }
     }
 
