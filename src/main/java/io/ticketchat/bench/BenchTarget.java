@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * The load shape both servers get: room {@code r} is a ticket opened by customer {@code bench-customer-r},
  * and its members are connections of that customer (a customer with several tabs and devices). Customers
  * keep staff presence out of the numbers, and ten connections stay under the per-user connection limit.
- * Tickets are opened here over the REST API; {@link BenchRooms} signs the tokens and joins the rooms.
+ * Tickets are opened here over the REST API, and {@link BenchRooms} signs the tokens and joins the rooms.
  */
 final class BenchTarget {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * A client process of the bench: holds idle connections for the bench process, which starts it with
  * {@code java -cp JAR io.ticketchat.bench.ConnectionHolder} when one process's open-file limit is not enough
  * (see {@link ClientProcesses}). The JWT secret comes from the environment variable {@value #SECRET_ENV},
- * so it never shows in the process list; the ticket ids come from a file, one per line, room 0 first.
+ * so it never shows in the process list. The ticket ids come from a file, one per line, room 0 first.
  *
  * <p>Commands arrive on standard input, one per line:
  * <ul>
@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
  *       handshakes at once, within TIMEOUT_MS milliseconds;</li>
  *   <li>{@code count}: report how many connections are still open.</li>
  * </ul>
- * Each command is answered with one {@code held} line; {@link HolderReport} lists the lines written on
- * standard output, which carries nothing else (logging goes to standard error).
+ * The process replies to each command with one {@code held} line. {@link HolderReport} lists the lines it
+ * writes on standard output, which carries nothing else (logging goes to standard error).
  *
  * <p>The process closes its connections and exits when standard input closes (exit code 0, also when the
  * bench process dies), on an error (1), on invalid options (2), or when {@code --max-hold-seconds} have
