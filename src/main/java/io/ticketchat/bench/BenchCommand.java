@@ -218,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
     private IdleConnections idleConnections(BenchTarget target, BenchClient client, int connections) {
         int processes = clientProcessCount(connections);
         if (processes == 1) {
-            return new LocalConnections(target, client);
+            return new LocalConnections(target.rooms(), client);
         }
         return new ClientProcesses(target, secret, processes, clientThreads, sourceAddresses, CLIENT_HOLD_LIMIT);
     }

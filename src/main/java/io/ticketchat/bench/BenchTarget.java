@@ -36,6 +36,10 @@ final class BenchTarget {
         return server;
     }
 
+    BenchRooms rooms() {
+        return rooms;
+    }
+
     String ticketId(int room) {
         return rooms.ticketId(room);
     }
