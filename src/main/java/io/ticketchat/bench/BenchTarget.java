@@ -67,12 +67,7 @@ final class BenchTarget {
         }
     }
 
-    /**
-     * Opens connections {@code from} (inclusive) to {@code to} (exclusive), connection {@code k} joining
-     * room {@code k / 10}, at most {@code window} handshakes at once, within {@code timeoutMillis}.
-     *
-     * @return the connections that connected and joined; failures are counted in {@code failures}
-     */
+    /** Opens and joins connections as {@link BenchRooms#connectAndJoin} does, without counting joins. */
     List<BenchConnection> connectAndJoin(BenchClient client, int from, int to, int window, long timeoutMillis,
             Consumer<String> onFrame, AtomicInteger failures) throws InterruptedException {
         return rooms.connectAndJoin(client, from, to, window, timeoutMillis, onFrame, new AtomicInteger(), failures);
