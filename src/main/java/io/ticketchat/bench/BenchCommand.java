@@ -44,9 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Duration CLIENT_HOLD_LIMIT = Duration.ofHours(2);
 
     /**
-     * The JVM options docs/memory.md recommends for a node that holds many connections. G1 gives free heap back
-     * after a collection down to 20 % free, and starts a collection of its own after 5 s without one, so an
-     * idle node's RSS follows its live heap instead of the largest heap it ever needed.
+     * The JVM options docs/memory.md recommends for a node with many connections. G1 gives free heap back
+     * after a collection down to 20 % free. It also starts a collection of its own after 5 s without one, so
+     * an idle node's RSS follows its live heap instead of the largest heap it ever needed.
      */
     static final List<String> PRODUCTION_JVM_OPTIONS = List.of("-XX:+UseG1GC", "-XX:MinHeapFreeRatio=5",
             "-XX:MaxHeapFreeRatio=20", "-XX:G1PeriodicGCInterval=5000");
@@ -218,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
     private IdleConnections idleConnections(BenchTarget target, BenchClient client, int connections) {
         int processes = clientProcessCount(connections);
         if (processes == 1) {
-            return new LocalConnections(target, client);
+            return new LocalConnections(target.rooms(), client);
         }
         return new ClientProcesses(target, secret, processes, clientThreads, sourceAddresses, CLIENT_HOLD_LIMIT);
     }

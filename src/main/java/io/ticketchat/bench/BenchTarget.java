@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * The load shape both servers get: room {@code r} is a ticket opened by customer {@code bench-customer-r},
  * and its members are connections of that customer (a customer with several tabs and devices). Customers
  * keep staff presence out of the numbers, and ten connections stay under the per-user connection limit.
- * Tickets are opened here over the REST API; {@link BenchRooms} signs the tokens and joins the rooms.
+ * Tickets are opened here over the REST API, and {@link BenchRooms} signs the tokens and joins the rooms.
  */
 final class BenchTarget {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +34,10 @@ final class BenchTarget {
 
     BenchServer server() {
         return server;
+    }
+
+    BenchRooms rooms() {
+        return rooms;
     }
 
     String ticketId(int room) {
@@ -63,12 +67,7 @@ final class BenchTarget {
         }
     }
 
-    /**
-     * Opens connections {@code from} (inclusive) to {@code to} (exclusive), connection {@code k} joining
-     * room {@code k / 10}, at most {@code window} handshakes at once, within {@code timeoutMillis}.
-     *
-     * @return the connections that connected and joined; failures are counted in {@code failures}
-     */
+    /** Opens and joins connections as {@link BenchRooms#connectAndJoin} does, without counting joins. */
     List<BenchConnection> connectAndJoin(BenchClient client, int from, int to, int window, long timeoutMillis,
             Consumer<String> onFrame, AtomicInteger failures) throws InterruptedException {
         return rooms.connectAndJoin(client, from, to, window, timeoutMillis, onFrame, new AtomicInteger(), failures);

@@ -48,7 +48,7 @@ final class ClientProcesses implements IdleConnections {
     private int failures;
 
     /**
-     * Prepares {@code processes} client processes for {@code target}; none starts before the first
+     * Prepares {@code processes} client processes for {@code target}, none of which starts before the first
      * {@link #open}. Each has {@code threads} event loop threads, spreads its connections over
      * {@code sourceAddresses} loopback addresses as {@link BenchClient} does, and exits on its own once
      * {@code holdLimit} has passed.
@@ -125,7 +125,7 @@ final class ClientProcesses implements IdleConnections {
 
     private void start() throws IOException {
         ticketsFile = Files.createTempFile("ticketchat-bench-tickets-", ".txt");
-        // close() deletes it; this covers a bench process stopped by a signal before close() ran.
+        // close() deletes it, and this covers a bench process stopped by a signal before close() ran.
         ticketsFile.toFile().deleteOnExit();
         Files.write(ticketsFile, target.ticketIds());
         Runtime.getRuntime().addShutdownHook(killOnExit);
@@ -285,7 +285,7 @@ final class ClientProcesses implements IdleConnections {
             try {
                 commands.close();
             } catch (IOException e) {
-                // the child has exited and closed the pipe; there is nothing left to signal
+                // The child has exited and closed the pipe, so there is nothing left to signal.
             }
         }
 

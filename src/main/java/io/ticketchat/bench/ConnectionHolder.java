@@ -7,14 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +20,7 @@ import picocli.CommandLine.Option;
  * A client process of the bench: holds idle connections for the bench process, which starts it with
  * {@code java -cp JAR io.ticketchat.bench.ConnectionHolder} when one process's open-file limit is not enough
  * (see {@link ClientProcesses}). The JWT secret comes from the environment variable {@value #SECRET_ENV},
- * so it never shows in the process list; the ticket ids come from a file, one per line, room 0 first.
+ * so it never shows in the process list. The ticket ids come from a file, one per line, room 0 first.
  *
  * <p>Commands arrive on standard input, one per line:
  * <ul>
@@ -32,8 +29,8 @@ import picocli.CommandLine.Option;
  *       handshakes at once, within TIMEOUT_MS milliseconds;</li>
  *   <li>{@code count}: report how many connections are still open.</li>
  * </ul>
- * Each command is answered with one {@code held} line; {@link HolderReport} lists the lines written on
- * standard output, which carries nothing else (logging goes to standard error).
+ * The process replies to each command with one {@code held} line. {@link HolderReport} lists the lines it
+ * writes on standard output, which carries nothing else (logging goes to standard error).
  *
  * <p>The process closes its connections and exits when standard input closes (exit code 0, also when the
  * bench process dies), on an error (1), on invalid options (2), or when {@code --max-hold-seconds} have
@@ -73,9 +70,6 @@ public final class ConnectionHolder implements Callable<Integer> {
     long maxHoldSeconds;
 
     private final PrintStream reports;
-    private final List<BenchConnection> connections = new ArrayList<>();
-    private final AtomicInteger joined = new AtomicInteger();
-    private final AtomicInteger failures = new AtomicInteger();
 
     ConnectionHolder(PrintStream reports) {
         this.reports = reports;
@@ -109,10 +103,11 @@ public final class ConnectionHolder implements Callable<Integer> {
             thread.setDaemon(true);
             return thread;
         });
-        try (BenchClient client = new BenchClient(host, port, threads, sourceAddresses)) {
+        try (BenchClient client = new BenchClient(host, port, threads, sourceAddresses);
+                LocalConnections held = new LocalConnections(rooms, client)) {
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = commands.readLine(); line != null; line = commands.readLine()) {
-                execute(line.strip(), rooms, client, progress);
+                execute(line.strip(), rooms, held, progress);
             }
             return 0;
         } catch (IOException | RuntimeException e) {
@@ -120,15 +115,14 @@ public final class ConnectionHolder implements Callable<Integer> {
             return EXIT_ERROR;
         } finally {
             progress.shutdownNow();
-            connections.forEach(BenchConnection::close);
         }
     }
 
-    private void execute(String command, BenchRooms rooms, BenchClient client, ScheduledExecutorService progress)
-            throws InterruptedException {
+    private void execute(String command, BenchRooms rooms, LocalConnections held,
+            ScheduledExecutorService progress) throws InterruptedException {
         String[] fields = command.split(" ");
         if (fields[0].equals("count") && fields.length == 1) {
-            report(HolderReport.held(openCount(), failures.get()));
+            report(HolderReport.held(held.openCount(), held.failures()));
             return;
         }
         if (!fields[0].equals("open") || fields.length != 5) {
@@ -142,19 +136,14 @@ public final class ConnectionHolder implements Callable<Integer> {
                     + " but the tickets file has " + rooms.size() + " rooms");
         }
         ScheduledFuture<?> reporting = progress.scheduleAtFixedRate(
-                () -> report(HolderReport.progress(joined.get(), failures.get())),
+                () -> report(HolderReport.progress(held.joined(), held.failures())),
                 PROGRESS_INTERVAL_SECONDS, PROGRESS_INTERVAL_SECONDS, TimeUnit.SECONDS);
         try {
-            connections.addAll(rooms.connectAndJoin(client, open.from(), open.to(), open.window(),
-                    open.timeoutMillis(), frame -> { }, joined, failures));
+            held.open(open.from(), open.to(), open.window(), open.timeoutMillis());
         } finally {
             reporting.cancel(false);
         }
-        report(HolderReport.held(openCount(), failures.get()));
-    }
-
-    private int openCount() {
-        return (int) connections.stream().filter(BenchConnection::isOpen).count();
+        report(HolderReport.held(held.openCount(), held.failures()));
     }
 
     /** Exits the process once the hold limit has passed, whatever the main thread is doing. */

@@ -11,9 +11,9 @@ package io.ticketchat.bench;
  *   <li>{@code error MESSAGE} once, before the process exits on an error.</li>
  * </ul>
  *
- * @param connections JOINED or OPEN; 0 for an error
- * @param failures FAILURES; 0 for an error
- * @param message the error message; empty for the other kinds
+ * @param connections JOINED or OPEN, or 0 for an error
+ * @param failures FAILURES, or 0 for an error
+ * @param message the error message, or empty for the other kinds
  */
 record HolderReport(Kind kind, int connections, int failures, String message) {
     /** The first field of a report line. */

@@ -8,8 +8,8 @@ import java.util.List;
  * Memory per idle connection: connections that authenticated and joined one ticket each, ten to a ticket,
  * added level by level. At each level the server's RSS is read. For a JVM a full GC then runs, and the heap in
  * use and the RSS are read again. Per-connection figures subtract the idle baseline taken before the first
- * connection. The RSS before the GC is what the process holds on its own, the RSS after it what the JVM keeps
- * once a full GC has given free heap back.
+ * connection. The RSS before the GC is what the runtime reaches by itself. The RSS after it is what the JVM
+ * keeps once a forced full GC has given free heap back.
  */
 final class IdleMemoryBenchmark {
     private static final int HANDSHAKE_WINDOW = 200;
@@ -34,7 +34,7 @@ final class IdleMemoryBenchmark {
 
     /**
      * Opens tickets for the highest level, reads the baseline, then grows {@code connections} level by level
-     * and reads memory at each. The connections stay open afterwards; the caller closes them.
+     * and reads memory at each. The connections stay open afterwards, so the caller closes them.
      */
     List<Level> run(BenchTarget target, IdleConnections connections, List<Integer> levels)
             throws IOException, InterruptedException {

@@ -4,21 +4,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Idle connections held in the bench process itself, on the bench's own client. */
+/**
+ * Idle connections held in this process on one client: in the bench process itself, or in a client process
+ * ({@link ConnectionHolder}).
+ */
 final class LocalConnections implements IdleConnections {
-    private final BenchTarget target;
+    private final BenchRooms rooms;
     private final BenchClient client;
     private final List<BenchConnection> open = new ArrayList<>();
+    private final AtomicInteger joined = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
 
-    LocalConnections(BenchTarget target, BenchClient client) {
-        this.target = target;
+    LocalConnections(BenchRooms rooms, BenchClient client) {
+        this.rooms = rooms;
         this.client = client;
     }
 
     @Override
     public void open(int from, int to, int window, long timeoutMillis) throws InterruptedException {
-        open.addAll(target.connectAndJoin(client, from, to, window, timeoutMillis, frame -> { }, failures));
+        open.addAll(rooms.connectAndJoin(client, from, to, window, timeoutMillis, frame -> { }, joined, failures));
+    }
+
+    /** Returns the number of connections that joined so far, counting up while {@link #open} runs. */
+    int joined() {
+        return joined.get();
     }
 
     @Override

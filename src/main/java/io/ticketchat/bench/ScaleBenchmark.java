@@ -37,7 +37,7 @@ final class ScaleBenchmark {
 
     /**
      * Opens {@code connections} connections: the probe room (the first ten) on {@code client}, so that latency
-     * is measured in this process, and the rest as {@code idle}. The idle ones stay open afterwards; the caller
+     * is measured in this process, and the rest as {@code idle}. The idle ones stay open afterwards, so the caller
      * closes them.
      */
     Result run(BenchTarget target, BenchClient client, IdleConnections idle, int connections)
