@@ -45,7 +45,7 @@ final class ClientConnection implements TimerService.Owner {
     private Map<String, Timer> typingTimers;
     /** Set once on the event loop before the connection enters the expiry wheel, read by its callback. */
     private volatile SocketIoSocket socket;
-    /** Links and slot in the {@link TokenExpiryWheel}, guarded by the wheel's lock; the slot is -1 outside it. */
+    /** Links and slot in the {@link TokenExpiryWheel}, guarded by the wheel's lock. The slot is -1 outside it. */
     ClientConnection expiryPrevious;
     ClientConnection expiryNext;
     int expirySlot = -1;
