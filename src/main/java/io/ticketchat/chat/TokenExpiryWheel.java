@@ -102,9 +102,7 @@ final class TokenExpiryWheel {
 
             @Override
             public boolean repairIfStale(ClientConnection connection) {
-                synchronized (TokenExpiryWheel.this) {
-                    return connection.isClosed() && remove(connection);
-                }
+                return connection.isClosed() && remove(connection);
             }
         };
     }
