@@ -29,7 +29,6 @@ import io.ticketchat.user.User;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -212,9 +211,13 @@ public final class ChatGateway {
      * so that a far-future expiry cannot overflow the nanosecond clock.
      */
     private static long deadlineNanos(Instant expiresAt) {
-        long millisLeft = expiresAt.toEpochMilli() - System.currentTimeMillis();
-        long clamped = Math.max(0, Math.min(millisLeft, MAX_TOKEN_LIFETIME.toMillis()));
-        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(clamped);
+        Duration left = Duration.between(Instant.now(), expiresAt);
+        if (left.isNegative()) {
+            left = Duration.ZERO;
+        } else if (left.compareTo(MAX_TOKEN_LIFETIME) > 0) {
+            left = MAX_TOKEN_LIFETIME;
+        }
+        return System.nanoTime() + left.toNanos();
     }
 
     private static String tokenOf(Handshake handshake) {

@@ -10,7 +10,8 @@ import io.ticketchat.user.UserStore;
 /**
  * The domain services the chat events call.
  *
- * @param messageWriter stores {@code send_message} events; {@code messages} serves the other message events
+ * @param messageWriter the writer that stores {@code send_message} events. The other message events use
+ *     {@code messages}.
  */
 public record ChatServices(
         JwtService jwt,

@@ -16,20 +16,21 @@ import java.util.Map;
  * <p>Owner: the Socket.IO socket, which holds this object as its attachment from the accepted handshake
  * until it disconnects. Bound: at most {@code maxJoinedTickets} joined tickets, one typing timer per joined
  * ticket, one entry in the gateway's {@link TokenExpiryWheel}. Threads: the socket's event loop, the database
- * executor and the timer thread, so every method is synchronized. Release: {@link #close()} on disconnect cancels
- * every typing timer, empties the sets and makes later joins no-ops, so a join whose database check finishes after
- * the client left leaves nothing behind; the gateway then takes the connection out of the expiry wheel. The
- * connection owns its timers, so the state audit cancels any of them still pending after {@link #close()}, and
- * removes the connection from the wheel.
+ * executor and the timer thread, so the ticket and typing methods are synchronized. The other fields name their own
+ * guard: the rate counters belong to the event loop, the wheel links to the wheel's lock, and the user and socket
+ * are volatile. Release: {@link #close()} on disconnect cancels every typing timer, empties the sets and makes later
+ * joins no-ops, so a join whose database check finishes after the client left leaves nothing behind. The gateway
+ * then takes the connection out of the expiry wheel. The connection owns its timers, so the state audit cancels any
+ * of them still pending after {@link #close()}, and removes the connection from the wheel.
  */
 final class ClientConnection implements TimerService.Owner {
     /** The number in {@link #id()}. The id string is made when asked for, as an idle connection never needs it. */
     private final long number;
-    /** Replaced at most once, by an equal object that the user's other connections share ({@link #shareUser}). */
+    /** Replaced on connect by an equal object that the user's other connections share ({@link #shareUser}). */
     private volatile User user;
     /** {@link System#nanoTime()} at which the token expires. */
     private final long tokenDeadlineNanos;
-    /** Counters of the gateway's {@link EventRateLimiter}, touched by it on the socket's event loop only. */
+    /** Counters of the {@link EventRateLimiter}, set in the constructor, then used on the event loop only. */
     double rateTokens;
     long rateRefilledAtNanos;
     long rateRejectedSinceNanos;
@@ -44,7 +45,7 @@ final class ClientConnection implements TimerService.Owner {
     private Map<String, Timer> typingTimers;
     /** Set once on the event loop before the connection enters the expiry wheel, read by its callback. */
     private volatile SocketIoSocket socket;
-    /** Links and slot in the {@link TokenExpiryWheel}, guarded by the wheel's lock; the slot is -1 outside it. */
+    /** Links and slot in the {@link TokenExpiryWheel}, guarded by the wheel's lock. The slot is -1 outside it. */
     ClientConnection expiryPrevious;
     ClientConnection expiryNext;
     int expirySlot = -1;

@@ -7,9 +7,10 @@ package io.ticketchat.chat;
  * for rejections, too.
  *
  * <p>The gateway has one limiter with the settings for all its connections. Each connection's counters are fields
- * of its {@link ClientConnection}, so a connection carries no limiter object of its own. Threads: a connection's
- * counters are touched on its socket's event loop only, because every client event arrives there, so they need
- * no lock. Release: the counters go with their connection.
+ * of its {@link ClientConnection}, so a connection carries no limiter object of its own. Threads: {@link #start}
+ * fills a connection's counters in its constructor, before the socket has it. After that they are touched on the
+ * socket's event loop only, because every client event arrives there, so they need no lock. Release: the counters
+ * go with their connection.
  */
 final class EventRateLimiter {
     /** The decision for one event. */

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * entry costs no object of its own. The tick visits the slots whose time has come and reports the connections
  * whose deadline passed. An entry more than one turn of the wheel away is passed over until its turn comes.
  *
- * <p>Owner: the gateway. Bound: one entry per open connection; {@link #remove} takes it out on disconnect, and the
+ * <p>Owner: the gateway. Bound: one entry per open connection. {@link #remove} takes it out on disconnect, and the
  * state audit removes an entry whose connection closed without it. Threads: adds and removes come from event loops,
- * the tick and the audit from their own threads, all under this wheel's lock; the callback runs on the timer
+ * the tick and the audit from their own threads, all under this wheel's lock. The callback runs on the timer
  * thread outside the lock.
  */
 final class TokenExpiryWheel {
@@ -102,14 +102,12 @@ final class TokenExpiryWheel {
 
             @Override
             public boolean repairIfStale(ClientConnection connection) {
-                synchronized (TokenExpiryWheel.this) {
-                    return connection.isClosed() && remove(connection);
-                }
+                return connection.isClosed() && remove(connection);
             }
         };
     }
 
-    /** Reports the connections whose deadline passed; runs every {@link #TICK} on the timer thread. */
+    /** Reports the connections whose deadline passed. Runs every {@link #TICK} on the timer thread. */
     void tick() {
         List<ClientConnection> expired = new ArrayList<>(0);
         synchronized (this) {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * event loop's {@link HeartbeatQueue}), one upgrade timer and one close timer at a time.
  *
  * <p>Release: every kind of close goes through {@link #release}, which cancels the timers, leaves the heartbeat
- * queue, removes the session from its server's map, closes or answers the transport connections and drops the handler.
+ * queue, removes the session from its server's map, closes the WebSocket or completes the held poll request, and
+ * drops the handler.
  */
 public final class EngineIoSession {
     /**
@@ -164,7 +165,7 @@ public final class EngineIoSession {
 
     /**
      * Sends messages in order and without other messages between them: each element is a String or a
-     * {@link SharedText} (a text message) or a byte array (a binary message). Safe from any thread; ignored once
+     * {@link SharedText} (a text message) or a byte array (a binary message). Safe from any thread. Ignored once
      * the session is closing.
      */
     public void send(List<?> messages) {
@@ -534,7 +535,7 @@ public final class EngineIoSession {
         return pingDueNanos;
     }
 
-    /** Sends the ping that is due; called by the heartbeat queue, which has taken the session out of its list. */
+    /** Sends the ping that is due. The heartbeat queue calls it after taking the session out of its list. */
     void onPingDue() {
         if (state != State.OPEN || closeIfPingTimedOut()) {
             return;
@@ -548,7 +549,7 @@ public final class EngineIoSession {
         }
     }
 
-    /** Closes the session unless its pong arrived; called by the heartbeat queue at the pong deadline. */
+    /** Closes the session unless its pong arrived. The heartbeat queue calls it at the pong deadline. */
     void onPongDeadline() {
         closeIfPingTimedOut();
     }

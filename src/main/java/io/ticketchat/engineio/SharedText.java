@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A text message sent to many sessions, encoded once. A broadcast to a room of ten otherwise built the same
- * WebSocket frame payload ten times, each with its own string copy and UTF-8 encoding. Immutable, so threads may
- * share it. {@link EngineIoSession#send} takes it wherever it takes a String.
+ * WebSocket frame payload ten times, each with its own string copy and UTF-8 encoding. Immutable and safe to
+ * share between threads. {@link EngineIoSession#send} accepts it wherever it accepts a String.
  */
 public final class SharedText {
     private final String text;
@@ -24,7 +24,7 @@ public final class SharedText {
         return text;
     }
 
-    /** Returns a new buffer over the shared bytes of the encoded frame payload, packet type first. */
+    /** Returns a new buffer over the shared bytes of the encoded frame payload, the packet type first. */
     ByteBuf webSocketPayload() {
         return Unpooled.wrappedBuffer(webSocketPayload);
     }

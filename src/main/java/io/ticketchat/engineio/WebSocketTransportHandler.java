@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@link WebSocketFrameAggregator} bounded by the maximum payload in front of itself and hands it the fragment, and
  * the aggregator stays for the rest of the connection.
  *
- * <p>Answers WebSocket pings and close frames itself. Holds only the session reference, set once on the channel's
- * event loop, and tells the session when the channel closes so the session releases it.
+ * <p>Replies to WebSocket pings and close frames itself. Its state is the session reference, set once on the
+ * channel's event loop, and whether the aggregator was added. It notifies the session when the channel closes so
+ * the session releases it.
  */
 final class WebSocketTransportHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransportHandler.class);
