@@ -254,7 +254,8 @@ public final class TicketChatServer implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("ticketchat.message.writer.failed.batches", messageWriter,
                         MessageWriter::failedBatchCount)
-                .description("Message batches whose transaction could not begin or commit; every send in them failed")
+                .description("Message batches whose transaction could not begin or commit, so every send in them"
+                        + " failed")
                 .register(registry);
     }
 
